@@ -1,0 +1,1 @@
+"""Interactive views (ipywidgets + plotly). Thin: state + calls to pure functions + a figure."""

@@ -1,0 +1,144 @@
+"""Browser tier: JupyterLab on 127.0.0.1 driven by Debian's Chromium through Playwright.
+
+Without Chromium these tests skip with a clear message, unless QML_REQUIRE_BROWSER=1
+(set by .ci/run), where they fail instead.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("QML_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+               "--disable-dev-shm-usage"]
+
+
+def _missing_browser(reason: str):
+    if os.environ.get("QML_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"browser tier required (QML_REQUIRE_BROWSER=1) but {reason}")
+    pytest.skip(f"browser tier skipped: {reason} (apt-get install chromium, or see README)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def playwright_browser():
+    if not Path(CHROMIUM).exists():
+        _missing_browser(f"no Chromium at {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - playwright is a test dependency
+        _missing_browser("the playwright package is not installed")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+class Lab:
+    """A running JupyterLab server over a scratch copy of the course's notebooks."""
+
+    def __init__(self, root: Path, port: int, token: str, proc: subprocess.Popen):
+        self.root, self.port, self.token, self.proc = root, port, token, proc
+
+    def url(self, notebook: str) -> str:
+        return f"http://127.0.0.1:{self.port}/lab/workspaces/test/tree/{notebook}?reset&token={self.token}"
+
+
+@pytest.fixture(scope="session")
+def jupyter_lab(tmp_path_factory):
+    """JupyterLab serving a *copy* of lessons/, solutions/ and demos/ (autosave never touches the repo)."""
+    root = tmp_path_factory.mktemp("lab")
+    for folder in ("lessons", "solutions", "demos"):
+        if (ROOT / folder).is_dir():
+            shutil.copytree(ROOT / folder, root / folder)
+    home = tmp_path_factory.mktemp("labhome")
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
+               JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"), JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+               JUPYTER_PLATFORM_DIRS="1", PYTHONWARNINGS="ignore")
+    news = home / "settings" / "@jupyterlab" / "apputils-extension"
+    news.mkdir(parents=True)
+    (news / "notification.jupyterlab-settings").write_text('{"fetchNews": "false", "checkForUpdates": false}')
+    tracker = home / "settings" / "@jupyterlab" / "notebook-extension"
+    tracker.mkdir(parents=True)  # render every cell (no virtual scrolling) so outputs can be found
+    (tracker / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
+    port, token = _free_port(), secrets.token_hex(16)
+    log = open(home / "lab.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+         f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+         f"--ServerApp.root_dir={root}", "--LabApp.news_url=", "--ServerApp.disable_check_xsrf=False",
+         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.extension_manager=readonly"]
+        + (["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),
+        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        _wait_until_up(proc, port, token, home)
+        yield Lab(root, port, token, proc)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def _wait_until_up(proc, port, token, home) -> None:
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None:
+                break
+            time.sleep(0.5)
+    else:
+        pytest.fail("JupyterLab did not start within 90 s:\n" + (home / "lab.log").read_text()[-3000:])
+    if proc.poll() is not None:
+        pytest.fail("JupyterLab exited:\n" + (home / "lab.log").read_text()[-3000:])
+
+
+@pytest.fixture
+def page(playwright_browser):
+    context = playwright_browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=False)
+    return path
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On a failed browser test, keep a screenshot of what the page showed."""
+    outcome = yield
+    report = outcome.get_result()
+    page = item.funcargs.get("page") if hasattr(item, "funcargs") else None
+    if report.failed and call.when == "call" and page is not None:
+        try:
+            screenshot(page, f"FAILED_{item.name}")
+        except Exception:  # the page may be gone; the failure itself is what matters
+            pass

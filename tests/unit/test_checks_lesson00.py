@@ -1,0 +1,24 @@
+import math
+
+from qmlwidgets.checks import lesson00 as check
+
+
+def test_right_angle_passes(capsys):
+    assert check.quarter_angle(2 * math.pi / 3)
+    assert check.quarter_angle(4 * math.pi / 3)
+
+
+def test_degrees_get_a_degrees_hint(capsys):
+    assert not check.quarter_angle(120)
+    assert "degrees" in capsys.readouterr().out
+
+
+def test_wrong_angle_gets_probability_hint(capsys):
+    assert not check.quarter_angle(1.0)
+    assert "P(0) = " in capsys.readouterr().out
+
+
+def test_missing_or_garbage_answer_never_raises(capsys):
+    assert not check.quarter_angle(None)
+    assert not check.quarter_angle("abc")
+    assert not check.quarter_angle(float("nan"))
