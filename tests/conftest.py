@@ -3,4 +3,3 @@ import os
 
 # jupyter_core warns about its path migration unless this is set; warnings are errors here.
 os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
-os.environ.setdefault("MPLBACKEND", "Agg")

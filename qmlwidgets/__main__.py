@@ -1,0 +1,27 @@
+"""Command line: ``python -m qmlwidgets progress lessons/``."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m qmlwidgets", description="qmlwidgets course tools")
+    sub = ap.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("progress", help="run notebooks headless and report which exercises pass")
+    p.add_argument("paths", nargs="+", help="notebooks or folders of notebooks (e.g. lessons/)")
+    p.add_argument("--timeout", type=int, default=300, help="seconds allowed per cell (default 300)")
+    args = ap.parse_args(argv)
+    os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
+    from qmlwidgets.progress import progress
+    try:
+        progress(args.paths, timeout=args.timeout)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
