@@ -19,9 +19,12 @@ _LAZY = {
     "BlochExplorer": "qmlwidgets.widgets.bloch",
     "CircuitExplorer": "qmlwidgets.widgets.circuit",
     "LandscapeExplorer": "qmlwidgets.widgets.landscape",
+    "BarrenPlateauView": "qmlwidgets.widgets.landscape",
     "SliderPlot": "qmlwidgets.widgets.sliderplot",
 }
-_SUBMODULES = {"engine", "states", "landscape", "optimizers", "datasets", "checks", "widgets"}
+_SUBMODULES = {"engine", "states", "landscape", "optimizers", "datasets", "checks", "widgets", "viz",
+               "encodings", "kernels", "models", "train", "generative", "qaoa", "chemistry", "noise",
+               "rl", "qkd", "progress", "circuit_model"}
 
 __all__ = sorted(_LAZY) + sorted(_SUBMODULES)
 

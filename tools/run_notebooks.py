@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("paths", nargs="*", type=Path)
     args = ap.parse_args(argv)
     os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
-    paths = args.paths or sorted((ROOT / "solutions").glob("*.ipynb")) + sorted((ROOT / "lessons").glob("*.ipynb"))
+    paths = args.paths or [p for folder in ("solutions", "lessons", "demos") for p in sorted((ROOT / folder).glob("*.ipynb"))]
     failed = 0
     for path in paths:
         seconds, problems = run(path)

@@ -18,6 +18,8 @@ import ipywidgets as widgets
 import numpy as np
 import plotly.graph_objects as go
 
+from qmlwidgets.widgets._figure import CourseFigure, ResendOnDisplay
+
 
 def rotation_probabilities(theta: float) -> tuple[float, float]:
     """Probabilities of measuring 0 and 1 after RY(theta) on |0>: (cos²(θ/2), sin²(θ/2))."""
@@ -27,7 +29,7 @@ def rotation_probabilities(theta: float) -> tuple[float, float]:
     return c, 1.0 - c
 
 
-class SliderPlot(widgets.VBox):
+class SliderPlot(ResendOnDisplay, widgets.VBox):
     """RY(θ)|0⟩: a slider for θ (radians) and a live bar chart of P(0), P(1)."""
 
     def __init__(self, theta: float = 0.0) -> None:
@@ -35,7 +37,7 @@ class SliderPlot(widgets.VBox):
         self.slider = widgets.FloatSlider(value=theta, min=0.0, max=2 * math.pi, step=0.01,
                                           description="θ (rad)", continuous_update=True,
                                           readout_format=".2f")
-        self.figure = go.FigureWidget(
+        self.figure = CourseFigure(
             data=[go.Bar(x=["0", "1"], y=list(rotation_probabilities(theta)),
                          marker_color=["#1f77b4", "#ff7f0e"])],
             layout=go.Layout(width=380, height=300, margin=dict(l=40, r=10, t=40, b=40),

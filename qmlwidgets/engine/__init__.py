@@ -1,0 +1,43 @@
+"""Fast exact simulation of Qiskit circuits, batched over parameter values.
+
+Pure functions (``parameter_values`` columns follow ``circuit.parameters``)::
+
+    statevectors(circuit, parameter_values=None)            -> (*batch, 2**n) complex
+    probabilities(circuit, parameter_values=None, qubits=None) -> (*batch, 2**k)
+    expectation_values(circuit, observables, parameter_values=None)  # EstimatorV2 broadcasting
+    gradients(circuit, observable, parameter_values, method="auto")  -> (*batch, P)
+    value_and_gradient(circuit, observable, parameter_values, method="auto")
+
+Primitives: :class:`Estimator` (``BaseEstimatorV2``) and :class:`Sampler`
+(``BaseSamplerV2``), drop-in replacements for Qiskit's statevector primitives.
+
+>>> from qiskit import QuantumCircuit
+>>> from qmlwidgets.engine import expectation_values
+>>> qc = QuantumCircuit(1); _ = qc.x(0)
+>>> float(expectation_values(qc, "Z"))
+-1.0
+"""
+from __future__ import annotations
+
+from ._compile import MAX_QUBITS, CompiledCircuit, compile_circuit
+from ._core import (
+    expectation_values,
+    gradients,
+    probabilities,
+    statevectors,
+    value_and_gradient,
+)
+from .primitives import Estimator, Sampler
+
+__all__ = [
+    "MAX_QUBITS",
+    "CompiledCircuit",
+    "Estimator",
+    "Sampler",
+    "compile_circuit",
+    "expectation_values",
+    "gradients",
+    "probabilities",
+    "statevectors",
+    "value_and_gradient",
+]

@@ -1,0 +1,439 @@
+"""Compile a QuantumCircuit once into a flat list of batched kernels (see ``_ops``)."""
+from __future__ import annotations
+
+import threading
+import warnings
+import weakref
+from typing import Sequence
+
+import numpy as np
+from qiskit.circuit import (
+    ControlledGate,
+    Gate,
+    Instruction,
+    ParameterExpression,
+    QuantumCircuit,
+)
+from qiskit.circuit.library import PauliEvolutionGate
+from qiskit.quantum_info import Operator, SparseObservable, SparsePauliOp, Statevector
+
+from . import _ops
+from ._expr import SlotExpr, compile_expr
+from ._fuse import fuse
+
+#: Largest register the engine simulates (a 20-qubit state is 16 MiB per batch row).
+MAX_QUBITS = 20
+
+_PAULI_ROT = {"rx": "X", "ry": "Y", "rz": "Z", "rxx": "XX", "ryy": "YY", "rzz": "ZZ", "rzx": "XZ"}
+# qiskit label convention: rightmost character acts on qarg 0; "XZ" = Z on qarg 0, X on qarg 1
+_SKIP = {"barrier", "delay", "id", "i", "store"}
+_NATIVE_SYMBOLIC = set(_PAULI_ROT) | {"p", "u1", "u", "u3", "u2", "r", "global_phase"}
+_NATIVE_CONTROLLED = {"crx", "cry", "crz", "cp", "cu1", "cu3", "cu", "mcphase", "mcp"}
+
+
+def _is_symbolic(value) -> bool:
+    return isinstance(value, ParameterExpression) and bool(value.parameters)
+
+
+def pauli_mono(label: str, axes: Sequence[int], ndim: int) -> _ops.Mono:
+    """Pauli string (qiskit label, rightmost = axes[0]) as a permutation with phases."""
+    chars = label[::-1]
+    k = len(chars)
+    xmask = 0
+    for j, ch in enumerate(chars):
+        if ch in "XY":
+            xmask |= 1 << j
+    perm, ph = [], []
+    for r in range(2**k):
+        c = r ^ xmask  # P|c> = f |r>
+        f = 1 + 0j
+        for j, ch in enumerate(chars):
+            b = (c >> j) & 1
+            if ch == "Z" and b:
+                f = -f
+            elif ch == "Y":
+                f *= 1j if b == 0 else -1j
+        perm.append(c)
+        ph.append(f)
+    return _ops.Mono(axes, perm, ph, ndim)
+
+
+def _unitary_first_column(v: np.ndarray) -> np.ndarray:
+    """A unitary whose first column is the unit vector ``v`` (Householder)."""
+    d = v.shape[0]
+    alpha = v[0] / abs(v[0]) if abs(v[0]) > 1e-15 else 1.0
+    w = alpha * np.eye(d, dtype=complex)[0] - v
+    nw = np.vdot(w, w).real
+    if nw < 1e-30:
+        return alpha * np.eye(d, dtype=complex)
+    H = np.eye(d, dtype=complex) - 2.0 * np.outer(w, w.conj()) / nw
+    return alpha * H
+
+
+def classify_matrix(m: np.ndarray, axes, ndim: int) -> _ops.Op | None:
+    m = np.asarray(m, dtype=complex)
+    d = m.shape[0]
+    eye = np.eye(d)
+    if np.allclose(m, eye, atol=1e-14, rtol=0):
+        return None
+    off = m.copy()
+    off[np.diag_indices(d)] = 0
+    if not np.any(np.abs(off) > 1e-14):
+        return _ops.Diag(axes, np.diag(m), ndim)
+    nz = np.abs(m) > 1e-14
+    if np.all(nz.sum(axis=0) == 1) and np.all(nz.sum(axis=1) == 1):
+        perm = np.argmax(nz, axis=1)
+        ph = m[np.arange(d), perm]
+        return _ops.Mono(axes, perm, ph, ndim)
+    return _ops.Dense(axes, m, ndim)
+
+
+class CompiledCircuit:
+    """A circuit compiled for batched simulation.
+
+    Attributes: ``num_qubits``, ``parameters`` (``circuit.parameters`` order), ``ops``
+    (kernels), ``slots`` (one :class:`SlotExpr` per symbolic gate angle).
+    """
+
+    def __init__(self, circuit: QuantumCircuit):
+        n = circuit.num_qubits
+        if n > MAX_QUBITS:
+            raise ValueError(
+                f"circuit has {n} qubits; the exact engine simulates at most MAX_QUBITS={MAX_QUBITS} qubits"
+            )
+        self.num_qubits = n
+        self.parameters = tuple(circuit.parameters)
+        self.index = {p: i for i, p in enumerate(self.parameters)}
+        self.slots: list[SlotExpr] = []
+        self.ops: list[_ops.Op] = []
+        self._fresh = set(range(n))
+        self._measured: set[int] = set()
+        self._rng = np.random.default_rng(20240611)
+        self.name = circuit.name
+        qindex = {q: i for i, q in enumerate(circuit.qubits)}
+        self._walk(circuit, [qindex[q] for q in circuit.qubits], self.ops, self._axis_full(), n + 1, top=True)
+        gp = circuit.global_phase
+        self._global_phase(gp, self.ops)
+        self.has_final_measurements = bool(self._measured)
+        self.first_slot_op = next((i for i, op in enumerate(self.ops) if op.slots), len(self.ops))
+        self.fast_ops = fuse(self.ops, n + 1)
+        del self._rng
+
+    # -- helpers --------------------------------------------------------------------
+    def _axis_full(self):
+        n = self.num_qubits
+        return lambda q: n - 1 - q
+
+    def _slot(self, value) -> int | float:
+        """Return a slot id for a symbolic value, or the float for a numeric one."""
+        s = compile_expr(value, self.index, self.parameters, self._rng)
+        if s.is_const:
+            return s.value
+        self.slots.append(s)
+        return len(self.slots) - 1
+
+    def _global_phase(self, gp, out):
+        if _is_symbolic(gp):
+            out.append(_ops.GPhase(self._slot(gp)))
+        else:
+            gp = float(gp)
+            if abs(gp) > 0:
+                out.append(_ops.FixedPhase(gp))
+
+    def _touch(self, qubits, name):
+        for q in qubits:
+            if q in self._measured:
+                raise ValueError(
+                    f"mid-circuit measurement: qubit {q} is measured and then used by '{name}'; "
+                    "the exact engine supports measurements only at the end of the circuit"
+                )
+            self._fresh.discard(q)
+
+    # -- walking ----------------------------------------------------------------------
+    def _walk(self, circuit: QuantumCircuit, qmap, out, axis_of, ndim, top=False):
+        cindex = {q: i for i, q in enumerate(circuit.qubits)}
+        for inst in circuit.data:
+            op = inst.operation
+            qubits = [qmap[cindex[q]] for q in inst.qubits]
+            self._instruction(op, qubits, inst.clbits, out, axis_of, ndim, top)
+
+    def _instruction(self, op: Instruction, qubits, clbits, out, axis_of, ndim, top):
+        name = op.name
+        if name in _SKIP:
+            return
+        if getattr(op, "condition", None) is not None or (hasattr(op, "blocks") and op.blocks):
+            raise ValueError(f"instruction '{name}' uses classical control flow, which the exact engine does not support")
+        if name == "measure":
+            if not top:
+                raise ValueError("measurements inside composite instructions are not supported")
+            for q in qubits:  # measuring a measured qubit again is still "final"
+                self._fresh.discard(q)
+                self._measured.add(q)
+            return
+        if name == "reset":
+            if all(q in self._fresh for q in qubits):
+                return  # resetting a qubit that is still |0> does nothing
+            raise ValueError(
+                "'reset' after a qubit has been used is not unitary; the exact engine supports resets only at the start"
+            )
+        if clbits:
+            raise ValueError(f"instruction '{name}' acts on classical bits; only final 'measure' is supported")
+        axes = [axis_of(q) for q in qubits]
+        params = list(getattr(op, "params", []))
+        symbolic = any(_is_symbolic(p) for p in params)
+
+        if name in ("initialize", "state_preparation") and not symbolic:
+            fresh = all(q in self._fresh for q in qubits)
+            if name == "initialize" or fresh:
+                if not fresh:
+                    raise ValueError(
+                        "'initialize' is supported only on qubits that have not been used yet (put it at the start)"
+                    )
+                self._touch(qubits, name)
+                vec = np.asarray(Statevector(op).data, dtype=complex)
+                U = _ops.Dense(axes, _unitary_first_column(vec), ndim)
+                out.append(_ops.PrepFresh(axes, vec, ndim, unitary=U))
+                return
+        # qubits are marked as used only where a leaf kernel is emitted (definitions recurse)
+        if name == "PauliEvolution" or isinstance(op, PauliEvolutionGate):
+            self._touch(qubits, name)
+            self._pauli_evolution(op, axes, out, ndim)
+            return
+        if name in _NATIVE_SYMBOLIC and symbolic:
+            self._touch(qubits, name)
+            self._native(name, params, axes, out, ndim)
+            return
+        if symbolic and isinstance(op, ControlledGate) and name in _NATIVE_CONTROLLED:
+            self._touch(qubits, name)
+            nc = op.num_ctrl_qubits
+            ctrl_axes = axes[:nc]
+            bits = [(op.ctrl_state >> i) & 1 for i in range(nc)]
+            tgt_axes = axes[nc:]
+            inner_axes = [a - sum(1 for c in ctrl_axes if c < a) for a in tgt_axes]
+            inner: list = []
+            base = op.base_gate
+            if name == "cu":
+                self._native("global_phase", [params[3]], [], inner, ndim - nc)
+                self._native("u", params[:3], inner_axes, inner, ndim - nc)
+            else:
+                bname = {"cu1": "p", "cu3": "u", "mcphase": "p", "mcp": "p"}.get(name, base.name)
+                bparams = params if name in ("cu1", "cu3", "mcphase", "mcp") else list(base.params)
+                self._native(bname, bparams, inner_axes, inner, ndim - nc)
+            if inner:
+                out.append(_ops.Controlled(ctrl_axes, bits, inner, ndim, tgt_axes))
+            return
+        if symbolic:
+            if op.definition is None:
+                raise ValueError(
+                    f"gate '{name}' has free parameters and no definition; the exact engine cannot simulate it"
+                )
+            self._definition(op, qubits, out, axis_of, ndim)
+            return
+        # ---- fixed (numeric) instructions
+        if isinstance(op, ControlledGate) and op.num_qubits >= 3 and op.base_gate.num_qubits <= 2:
+            self._touch(qubits, name)
+            nc = op.num_ctrl_qubits
+            ctrl_axes = axes[:nc]
+            bits = [(op.ctrl_state >> i) & 1 for i in range(nc)]
+            inner_axes = [a - sum(1 for c in ctrl_axes if c < a) for a in axes[nc:]]
+            m = self._matrix(op.base_gate)
+            inner_op = classify_matrix(m, inner_axes, ndim - nc)
+            if inner_op is not None:
+                out.append(_ops.Controlled(ctrl_axes, bits, [inner_op], ndim, axes[nc:]))
+            return
+        if len(qubits) > 3 and op.definition is not None and name not in ("unitary", "state_preparation"):
+            self._definition(op, qubits, out, axis_of, ndim)
+            return
+        try:
+            m = self._matrix(op)
+        except Exception as exc:  # noqa: BLE001
+            if op.definition is not None:
+                self._definition(op, qubits, out, axis_of, ndim)
+                return
+            raise ValueError(f"instruction '{name}' is not unitary or has no matrix; the exact engine cannot simulate it") from exc
+        self._touch(qubits, name)
+        o = classify_matrix(m, axes, ndim)
+        if o is not None:
+            out.append(o)
+
+    def _matrix(self, op) -> np.ndarray:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. scipy sparse-efficiency notes inside to_matrix
+            if isinstance(op, Gate):
+                try:
+                    return np.asarray(op.to_matrix(), dtype=complex)
+                except Exception:  # noqa: BLE001
+                    pass
+            return np.asarray(Operator(op).data, dtype=complex)
+
+    def _pauli_evolution(self, op, axes, out, ndim):
+        """exp(-i t H), exact (as Qiskit's Statevector does), with t possibly symbolic.
+
+        Commuting Pauli terms become Pauli rotations; otherwise H = W diag(lam) W^dag and the
+        evolution is W^dag, one phase gate exp(-i t lam_r |r><r|) per distinct eigenvalue, W
+        (each phase has a two-term shift rule, so parameter-shift stays exact).
+        """
+        ops = op.operator if isinstance(op.operator, (list, tuple)) else [op.operator]
+        terms = []
+        for o in ops:
+            if isinstance(o, SparseObservable):
+                o = SparsePauliOp.from_sparse_observable(o)
+            terms.append(SparsePauliOp(o))
+        H = terms[0] if len(terms) == 1 else sum(terms[1:], terms[0])
+        H = H.simplify(atol=1e-14)
+        if np.any(np.abs(H.coeffs.imag) > 1e-12):
+            raise ValueError("PauliEvolutionGate needs a Hermitian operator (real Pauli coefficients)")
+        t = op.params[0]
+        k = len(axes)
+        paulis = H.paulis
+        commuting = all(
+            paulis[i].commutes(paulis[j]) for i in range(len(paulis)) for j in range(i + 1, len(paulis))
+        )
+        if commuting:
+            for label, c in zip(paulis.to_labels(), H.coeffs.real):
+                if set(label) <= {"I"}:
+                    self._global_phase(t * float(-c), out)
+                    continue
+                sub = [(j, ch) for j, ch in enumerate(reversed(label)) if ch != "I"]
+                sub_axes = [axes[j] for j, _ in sub]
+                sub_label = "".join(ch for _, ch in reversed(sub))
+                angle = t * float(2 * c)
+                slot = self._slot(angle)
+                if isinstance(slot, int):
+                    out.append(_ops.PRot(pauli_mono(sub_label, sub_axes, ndim), slot))
+                else:
+                    from qiskit.quantum_info import Pauli
+
+                    m = np.cos(slot / 2) * np.eye(2 ** len(sub_axes)) - 1j * np.sin(slot / 2) * Pauli(sub_label).to_matrix()
+                    o = classify_matrix(m, sub_axes, ndim)
+                    if o is not None:
+                        out.append(o)
+            return
+        lam, W = np.linalg.eigh(H.to_matrix())
+        if not _is_symbolic(t):
+            m = (W * np.exp(-1j * float(t) * lam)) @ W.conj().T
+            o = classify_matrix(m, axes, ndim)
+            if o is not None:
+                out.append(o)
+            return
+        out.append(_ops.Dense(axes, W.conj().T, ndim))
+        order = np.argsort(lam)
+        groups: list[list[int]] = []
+        for r in order:
+            if groups and abs(lam[r] - lam[groups[-1][0]]) < 1e-12:
+                groups[-1].append(int(r))
+            else:
+                groups.append([int(r)])
+        for g in groups:
+            value = float(lam[g[0]])
+            if abs(value) < 1e-15:
+                continue
+            slot = self._slot(t * (-value))
+            if isinstance(slot, int):
+                out.append(_ops.Phase(axes, g, slot, ndim))
+        out.append(_ops.Dense(axes, W, ndim))
+
+    def _definition(self, op, qubits, out, axis_of, ndim):
+        defn = op.definition
+        if defn is None:
+            raise ValueError(f"instruction '{op.name}' has no definition")
+        sub_index = {q: i for i, q in enumerate(defn.qubits)}
+        for inst in defn.data:
+            sub = inst.operation
+            qs = [qubits[sub_index[q]] for q in inst.qubits]
+            self._instruction(sub, qs, inst.clbits, out, axis_of, ndim, top=False)
+        self._global_phase(defn.global_phase, out)
+
+    def _native(self, name, params, axes, out, ndim):
+        """Emit kernels for a standard gate whose parameters may be symbolic."""
+        if name in _PAULI_ROT:
+            label = _PAULI_ROT[name]
+            s = self._slot(params[0])
+            P = pauli_mono(label, axes, ndim)
+            if isinstance(s, int):
+                out.append(_ops.PRot(P, s))
+            else:
+                from qiskit.quantum_info import Pauli
+
+                m = np.cos(s / 2) * np.eye(2 ** len(axes)) - 1j * np.sin(s / 2) * Pauli(label).to_matrix()
+                o = classify_matrix(m, axes, ndim)
+                if o is not None:
+                    out.append(o)
+            return
+        if name in ("p", "u1"):
+            s = self._slot(params[0])
+            if isinstance(s, int):
+                out.append(_ops.Phase(axes, [1], s, ndim))
+            elif s != 0:
+                out.append(_ops.Diag(axes, [1.0, np.exp(1j * s)], ndim))
+            return
+        if name == "global_phase":
+            self._global_phase(params[0], out)
+            return
+        if name in ("u", "u3"):
+            theta, phi, lam = params
+            self._native("p", [lam], axes, out, ndim)
+            self._native("ry", [theta], axes, out, ndim)
+            self._native("p", [phi], axes, out, ndim)
+            return
+        if name == "u2":
+            phi, lam = params
+            self._native("p", [lam], axes, out, ndim)
+            self._native("ry", [np.pi / 2], axes, out, ndim)
+            self._native("p", [phi], axes, out, ndim)
+            return
+        if name == "r":
+            theta, phi = params
+            self._native("rz", [-phi], axes, out, ndim)
+            self._native("rx", [theta], axes, out, ndim)
+            self._native("rz", [phi], axes, out, ndim)
+            return
+        raise AssertionError(name)  # pragma: no cover
+
+
+# ------------------------------------------------------------------------- cache
+_CACHE: dict[int, tuple] = {}
+_LOCK = threading.Lock()
+_CACHE_MAX = 256
+
+
+def _hashable(p):
+    try:
+        hash(p)
+        return p
+    except TypeError:
+        return ("id", id(p))
+
+
+def _fingerprint(circuit: QuantumCircuit):
+    items = tuple(
+        (inst.operation.name, inst.qubits, inst.clbits, tuple(_hashable(p) for p in getattr(inst.operation, "params", ())))
+        for inst in circuit.data
+    )
+    gp = circuit.global_phase
+    return (circuit.num_qubits, circuit.num_clbits, _hashable(gp), tuple(circuit.parameters), items)
+
+
+def compile_circuit(circuit: QuantumCircuit) -> CompiledCircuit:
+    """Compile ``circuit`` (cached: the same unchanged circuit object compiles once).
+
+    >>> from qiskit import QuantumCircuit
+    >>> qc = QuantumCircuit(1); _ = qc.h(0)
+    >>> compile_circuit(qc).num_qubits
+    1
+    """
+    if not isinstance(circuit, QuantumCircuit):
+        raise ValueError(f"expected a qiskit QuantumCircuit, got {type(circuit).__name__}")
+    key = id(circuit)
+    fp = _fingerprint(circuit)
+    with _LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None and hit[0]() is circuit and hit[1] == fp:
+            return hit[2]
+    cc = CompiledCircuit(circuit)
+    with _LOCK:
+        if len(_CACHE) >= _CACHE_MAX:
+            for k in [k for k, v in _CACHE.items() if v[0]() is None] or list(_CACHE)[: _CACHE_MAX // 2]:
+                _CACHE.pop(k, None)
+        _CACHE[key] = (weakref.ref(circuit), fp, cc)
+    return cc

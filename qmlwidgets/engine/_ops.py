@@ -1,0 +1,493 @@
+"""In-place batched kernels.
+
+The state is an array of shape ``(2, ..., 2, B)`` (batch axis last, so that every slice
+keeps long contiguous inner runs and per-batch coefficients broadcast along the fast
+axis); qubit ``q`` of an ``n``-qubit register lives on axis ``n - 1 - q``, so that a C-order
+reshape to ``(2**n, B)`` gives Qiskit's little-endian amplitude order.  Every op works in place on an array (or on a
+view of it, which is how controlled gates are applied) and knows the *axes* of its targets
+in that array.  A basis index ``r`` of a ``k``-qubit op has bit ``j`` on ``axes[j]``
+(the order of the gate's qargs, as in Qiskit matrices).
+
+Parameterised ops read their angles from ``V``: a list of ``(B,)`` arrays, one per slot.
+``grad`` adds ``2 Re <lam| dU/dtheta |psi_before>`` for each slot into ``acc`` given the
+state *after* the op (``psi``) and the co-state ``lam``.
+"""
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+_ATOL = 1e-13
+
+
+class Workspace:
+    """Per-thread scratch buffers.
+
+    Large numpy temporaries are served by fresh ``mmap`` pages whose page faults cost
+    more than the arithmetic itself; reusing a few buffers keeps kernels fast.
+    """
+
+    def __init__(self) -> None:
+        self.bufs: list[np.ndarray] = []
+
+    def get(self, i: int, shape) -> np.ndarray:
+        size = 1
+        for d in shape:
+            size *= d
+        while len(self.bufs) <= i:
+            self.bufs.append(np.empty(0, dtype=complex))
+        if self.bufs[i].size < size:
+            self.bufs[i] = np.empty(max(size, 2 * self.bufs[i].size), dtype=complex)
+        return self.bufs[i][:size].reshape(shape)
+
+    def clear(self) -> None:
+        self.bufs = []
+
+    def trim(self, max_elements: int = 2**18) -> None:
+        """Drop buffers larger than ``max_elements`` (keeps at most a few MiB alive)."""
+        self.bufs = [b if b.size <= max_elements else np.empty(0, dtype=complex) for b in self.bufs]
+
+
+_TLS = threading.local()
+
+
+def workspace() -> Workspace:
+    ws = getattr(_TLS, "ws", None)
+    if ws is None:
+        ws = _TLS.ws = Workspace()
+    return ws
+
+
+def lin_comb(terms, out, tmp) -> np.ndarray:
+    """out = sum(view * coef); coefficients are scalars or (B,) arrays (last axis)."""
+    (v0, c0), rest = terms[0], terms[1:]
+    if isinstance(c0, (int, float, complex)) and c0 == 1:
+        np.copyto(out, v0)
+    else:
+        np.multiply(v0, c0, out=out)
+    for v, c in rest:
+        np.multiply(v, c, out=tmp)
+        out += tmp
+    return out
+
+
+def apply_2x2(x: np.ndarray, y: np.ndarray, m00, m01, m10, m11, real: bool = False) -> None:
+    """In place: (x, y) <- (m00 x + m01 y, m10 x + m11 y).
+
+    Coefficients are scalars, per-batch ``(B,)`` arrays, or None (zero).  At most six
+    passes over the halves and no copies; with ``real`` the arithmetic runs on float views.
+    """
+    ws = workspace()
+    shape = x.shape
+
+    def scratch(i):
+        buf = ws.get(i, shape)
+        return buf.view(float) if real else buf
+
+    if real:
+        x, y = x.view(float), y.view(float)
+        m00, m01, m10, m11 = (None if m is None else rep2(m) for m in (m00, m01, m10, m11))
+    tmp = None
+    if m10 is not None:
+        tmp = np.multiply(x, m10, out=scratch(0))
+    if m00 is None:
+        if m01 is None:
+            x[...] = 0
+        else:
+            np.multiply(y, m01, out=x)
+    else:
+        x *= m00
+        if m01 is not None:
+            x += np.multiply(y, m01, out=scratch(1))
+    if m11 is None:
+        if tmp is None:
+            y[...] = 0
+        else:
+            np.copyto(y, tmp)
+    else:
+        y *= m11
+        if tmp is not None:
+            y += tmp
+
+
+def as_real(view: np.ndarray) -> np.ndarray:
+    """Float view (..., 2B) of a complex array whose last axis is contiguous."""
+    return view.view(float)
+
+
+def rep2(c):
+    """Real per-batch coefficient -> coefficient for the float view."""
+    return np.repeat(c, 2) if np.ndim(c) else c
+
+
+def _index(ndim: int, axes, r: int) -> tuple:
+    idx = [slice(None)] * ndim
+    for j, ax in enumerate(axes):
+        idx[ax] = (r >> j) & 1
+    return tuple(idx)
+
+
+def _inner(lam: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Per-batch <lam|x> for arrays of identical shape (..., B)."""
+    B = lam.shape[-1]
+    return np.einsum("ib,ib->b", lam.reshape(-1, B).conj(), x.reshape(-1, B))
+
+
+class Op:
+    slots: tuple = ()
+    kind = "op"
+
+    def apply(self, a, V):  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def apply_inv(self, a, V):  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def grad(self, lam, psi, V, acc):
+        return None
+
+    def shift_rules(self):
+        """Per slot: 'two' (+-pi/2, eigenvalue gap 1) or 'four' (controlled rotation)."""
+        return ()
+
+
+# --------------------------------------------------------------------------- fixed ops
+class Mono(Op):
+    """Permutation with phases: out[r] = ph[r] * in[perm[r]] (X, Y, Z, S, CX, SWAP, CCX...)."""
+
+    kind = "mono"
+
+    def __init__(self, axes, perm, phases, ndim):
+        self.axes = tuple(axes)
+        self.ndim = ndim
+        self.perm = [int(p) for p in perm]
+        self.ph = [complex(p) for p in phases]
+        self.idx = [_index(ndim, self.axes, r) for r in range(len(self.perm))]
+        self.moves = [r for r in range(len(self.perm)) if self.perm[r] != r]
+        self.scales = [r for r in range(len(self.perm)) if self.perm[r] == r and abs(self.ph[r] - 1) > _ATOL]
+        self._inv = None
+
+    def apply(self, a, V):
+        idx, ph = self.idx, self.ph
+        if self.moves:
+            ws = workspace()
+            srcs = {}
+            for i, r in enumerate(self.moves):
+                src = self.perm[r]
+                if src not in srcs:
+                    buf = ws.get(i, a[idx[src]].shape)
+                    np.copyto(buf, a[idx[src]])
+                    srcs[src] = buf
+            for r in self.moves:
+                p = ph[r]
+                src = srcs[self.perm[r]]
+                if p == 1:
+                    np.copyto(a[idx[r]], src)
+                elif p == -1:
+                    np.negative(src, out=a[idx[r]])
+                else:
+                    np.multiply(src, p, out=a[idx[r]])
+        for r in self.scales:
+            a[idx[r]] *= ph[r]
+
+    def inverse(self):
+        if self._inv is None:
+            k = len(self.perm)
+            perm = [0] * k
+            ph = [0j] * k
+            for r in range(k):
+                perm[self.perm[r]] = r
+                ph[self.perm[r]] = np.conj(self.ph[r])
+            self._inv = Mono(self.axes, perm, ph, self.ndim)
+        return self._inv
+
+    def apply_inv(self, a, V):
+        self.inverse().apply(a, V)
+
+    def apply_out(self, x):
+        """Out-of-place application (for Pauli rotations and observables)."""
+        out = np.empty_like(x)
+        for r in range(len(self.perm)):
+            p = self.ph[r]
+            src = x[self.idx[self.perm[r]]]
+            if p == 1:
+                out[self.idx[r]] = src
+            else:
+                np.multiply(src, p, out=out[self.idx[r]])
+        return out
+
+    def inner(self, lam, x):
+        """Per-batch <lam| M |x> without building M x."""
+        tot = 0
+        for r in range(len(self.perm)):
+            tot = tot + self.ph[r] * _inner(lam[self.idx[r]], x[self.idx[self.perm[r]]])
+        return tot
+
+
+class Diag(Op):
+    kind = "diag"
+
+    def __init__(self, axes, diag, ndim):
+        self.axes = tuple(axes)
+        self.ndim = ndim
+        self.diag = np.asarray(diag, dtype=complex)
+        k = len(self.axes)
+        self.idx = [_index(ndim, self.axes, r) for r in range(2**k)]
+        self.scales = [r for r in range(2**k) if abs(self.diag[r] - 1) > _ATOL]
+
+    def apply(self, a, V):
+        for r in self.scales:
+            a[self.idx[r]] *= self.diag[r]
+
+    def apply_inv(self, a, V):
+        for r in self.scales:
+            a[self.idx[r]] *= np.conj(self.diag[r])
+
+
+class Dense(Op):
+    kind = "dense"
+
+    def __init__(self, axes, matrix, ndim):
+        self.axes = tuple(axes)
+        self.ndim = ndim
+        self.m = np.asarray(matrix, dtype=complex)
+        k = len(self.axes)
+        self.k = k
+        self._inv = None
+        if k <= 2:
+            self.idx = [_index(ndim, self.axes, r) for r in range(2**k)]
+            eye = np.eye(2**k)
+            self.rows = []
+            for r in range(2**k):
+                if np.allclose(self.m[r], eye[r], atol=_ATOL, rtol=0):
+                    continue
+                terms = [(c, self.m[r, c]) for c in range(2**k) if abs(self.m[r, c]) > _ATOL]
+                self.rows.append((r, terms))
+        else:
+            # tensor form: rows (bit k-1 .. bit 0) x cols (bit k-1 .. bit 0)
+            self.tensor = self.m.reshape((2,) * (2 * k))
+            self.src_axes = tuple(reversed(self.axes))
+
+    def apply(self, a, V):
+        if self.k <= 2:
+            ws = workspace()
+            shape = a[self.idx[0]].shape
+            tmp = ws.get(len(self.rows), shape)
+            outs = []
+            for i, (r, terms) in enumerate(self.rows):
+                out = ws.get(i, shape)
+                if terms:
+                    lin_comb([(a[self.idx[c]], m) for c, m in terms], out, tmp)
+                else:
+                    out[...] = 0
+                outs.append((r, out))
+            for r, out in outs:
+                np.copyto(a[self.idx[r]], out)
+            return
+        k = self.k
+        res = np.tensordot(self.tensor, a, axes=(list(range(k, 2 * k)), list(self.src_axes)))
+        # res axes: (out bit k-1 .. out bit 0, remaining axes of a in order)
+        a[...] = np.moveaxis(res, list(range(k)), list(self.src_axes))
+
+    def inverse(self):
+        if self._inv is None:
+            self._inv = Dense(self.axes, self.m.conj().T, self.ndim)
+        return self._inv
+
+    def apply_inv(self, a, V):
+        self.inverse().apply(a, V)
+
+
+class PrepFresh(Op):
+    """State preparation on qubits still in |0>: amplitude r := vec[r] * amplitude 0 (exact)."""
+
+    kind = "prep"
+
+    def __init__(self, axes, vec, ndim, unitary=None):
+        self.axes = tuple(axes)
+        self.ndim = ndim
+        self.vec = np.asarray(vec, dtype=complex)
+        self.unitary = unitary  # Dense op for the inverse (gradients)
+        k = len(self.axes)
+        self.tensor = self.vec.reshape((2,) * k)  # axes: bit k-1 .. bit 0
+        self.src_axes = tuple(reversed(self.axes))
+
+    def apply(self, a, V):
+        base = a[_index(a.ndim, self.axes, 0)].copy()
+        k = len(self.axes)
+        res = np.multiply.outer(self.tensor, base)  # (bits..., remaining)
+        a[...] = np.moveaxis(res, list(range(k)), list(self.src_axes))
+
+    def apply_inv(self, a, V):
+        if self.unitary is None:
+            raise ValueError("cannot invert this state preparation")
+        self.unitary.apply_inv(a, V)
+
+
+# ----------------------------------------------------------------- parameterised ops
+class PRot(Op):
+    """exp(-i theta/2 P) for a Pauli string P given as a Mono (or diagonal signs)."""
+
+    kind = "prot"
+
+    def __init__(self, pauli: Mono, slot: int, rule: str = "two"):
+        self.P = pauli
+        self.slots = (slot,)
+        self.rule = rule
+        self.diagonal = not pauli.moves
+        # U = cos I - i sin P: the coefficient of in[perm[r]] in row r is  -i * ph[r] * sin
+        self.cross = [(-1j * pauli.ph[r]) for r in range(len(pauli.perm))]
+        self.real = all(abs(x.imag) < 1e-15 for x in self.cross)
+        # a Pauli string's permutation is an involution: rows come in pairs (r, r ^ xmask)
+        self.pairs = [(r, p) for r, p in enumerate(pauli.perm) if r < p]
+        if self.diagonal:
+            # P = diag(sign) (phases are +-1 for Z-type strings)
+            self.sign = np.array([pauli.ph[r].real for r in range(len(pauli.perm))])
+
+    def _rot(self, a, theta):
+        P = self.P
+        idx = P.idx
+        if self.diagonal:
+            # per-batch phases broadcast along the last (batch) axis
+            ph_plus = np.exp(-0.5j * theta)  # sign +1
+            ph_minus = np.conj(ph_plus)
+            for r, s in enumerate(self.sign):
+                a[idx[r]] *= ph_plus if s > 0 else ph_minus
+            return
+        c = np.cos(0.5 * theta)
+        s = np.sin(0.5 * theta)
+        real = self.real
+        for r, p in self.pairs:
+            kr, kp = self.cross[r], self.cross[p]
+            if real:
+                kr, kp = kr.real, kp.real
+            apply_2x2(a[idx[r]], a[idx[p]], c, s * kr, s * kp, c, real)
+
+    def apply(self, a, V):
+        self._rot(a, V[self.slots[0]])
+
+    def apply_inv(self, a, V):
+        self._rot(a, -V[self.slots[0]])
+
+    def grad(self, lam, psi, V, acc):
+        # dU = -i/2 P U  ->  2 Re<lam|dU psi_b> = Im <lam|P|psi>
+        if self.diagonal:
+            z = 0
+            for r, s in enumerate(self.sign):
+                z = z + s * _inner(lam[self.P.idx[r]], psi[self.P.idx[r]])
+        else:
+            z = self.P.inner(lam, psi)
+        acc[self.slots[0]] += np.imag(z)
+
+    def shift_rules(self):
+        return (self.rule,)
+
+
+class Phase(Op):
+    """exp(i theta Pi) for a diagonal projector Pi (set of basis indices ``on``)."""
+
+    kind = "phase"
+
+    def __init__(self, axes, on, slot: int, ndim: int):
+        self.axes = tuple(axes)
+        self.on = list(on)
+        self.slots = (slot,)
+        self.idx = [_index(ndim, self.axes, r) for r in self.on]
+
+    def _ph(self, a, theta):
+        ph = np.exp(1j * theta)
+        for ix in self.idx:
+            a[ix] *= ph
+
+    def apply(self, a, V):
+        self._ph(a, V[self.slots[0]])
+
+    def apply_inv(self, a, V):
+        self._ph(a, -V[self.slots[0]])
+
+    def grad(self, lam, psi, V, acc):
+        z = 0
+        for ix in self.idx:
+            z = z + _inner(lam[ix], psi[ix])
+        acc[self.slots[0]] += -2.0 * np.imag(z)
+
+    def shift_rules(self):
+        return ("two",)
+
+
+class GPhase(Op):
+    kind = "gphase"
+
+    def __init__(self, slot: int):
+        self.slots = (slot,)
+
+    def apply(self, a, V):
+        a *= np.exp(1j * V[self.slots[0]])
+
+    def apply_inv(self, a, V):
+        a *= np.exp(-1j * V[self.slots[0]])
+
+    def grad(self, lam, psi, V, acc):
+        acc[self.slots[0]] += -2.0 * np.imag(_inner(lam, psi))
+
+    def shift_rules(self):
+        return ("two",)
+
+
+class FixedPhase(Op):
+    kind = "fphase"
+
+    def __init__(self, phase: float):
+        self.ph = np.exp(1j * phase)
+
+    def apply(self, a, V):
+        a *= self.ph
+
+    def apply_inv(self, a, V):
+        a *= np.conj(self.ph)
+
+
+class Controlled(Op):
+    """Apply ``inner`` ops to the sub-array where the control axes hold ``state``."""
+
+    kind = "ctrl"
+
+    def __init__(self, ctrl_axes, ctrl_bits, inner, ndim, target_axes=()):
+        self.touched = tuple(ctrl_axes) + tuple(target_axes)
+        idx = [slice(None)] * ndim
+        for ax, b in zip(ctrl_axes, ctrl_bits):
+            idx[ax] = int(b)
+        self.idx = tuple(idx)
+        self.inner = list(inner)
+        self.slots = tuple(s for op in self.inner for s in op.slots)
+
+    def apply(self, a, V):
+        view = a[self.idx]
+        for op in self.inner:
+            op.apply(view, V)
+
+    def apply_inv(self, a, V):
+        view = a[self.idx]
+        for op in reversed(self.inner):
+            op.apply_inv(view, V)
+
+    def grad(self, lam, psi, V, acc):
+        lv = lam[self.idx].copy()
+        pv = psi[self.idx].copy()
+        n = len(self.inner)
+        for i in range(n - 1, -1, -1):
+            op = self.inner[i]
+            if op.slots:
+                op.grad(lv, pv, V, acc)
+            if i:
+                op.apply_inv(pv, V)
+                op.apply_inv(lv, V)
+
+    def shift_rules(self):
+        rules = []
+        for op in self.inner:
+            for rule in op.shift_rules():
+                # a controlled Pauli rotation has generator spectrum {0, +-1/2}
+                rules.append("four" if isinstance(op, PRot) else rule)
+        return tuple(rules)

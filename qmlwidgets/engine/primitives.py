@@ -1,0 +1,246 @@
+"""Qiskit primitives V2 backed by the batched exact engine.
+
+``Estimator`` and ``Sampler`` are drop-in replacements for ``StatevectorEstimator`` and
+``StatevectorSampler``: same PUB coercion and broadcasting, same result containers
+(``PrimitiveResult`` of ``PubResult`` / ``SamplerPubResult``, ``DataBin``, ``BitArray``),
+same metadata keys, and jobs are ``PrimitiveJob``.  Differences: they evaluate a whole
+parameter array in one vectorised pass, and with ``precision > 0`` the estimator reports
+``stds = precision`` (like qiskit-aer) instead of zeros.
+"""
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from qiskit.circuit import QuantumCircuit
+from qiskit.primitives import BaseEstimatorV2, BaseSamplerV2, PrimitiveResult
+from qiskit.primitives.containers import (
+    BitArray,
+    DataBin,
+    EstimatorPubLike,
+    PubResult,
+    SamplerPubLike,
+    SamplerPubResult,
+)
+from qiskit.primitives.containers.estimator_pub import EstimatorPub
+from qiskit.primitives.containers.sampler_pub import SamplerPub
+from qiskit.primitives.primitive_job import PrimitiveJob
+
+from ._compile import compile_circuit
+from ._core import _compile_obs_array, _states, evaluate, parameter_matrix
+
+
+def _pub_matrix(cc, bindings) -> tuple[np.ndarray, tuple]:
+    P = len(cc.parameters)
+    if P == 0:
+        return np.zeros((int(np.prod(bindings.shape, dtype=int)), 0)), tuple(bindings.shape)
+    return parameter_matrix(cc, bindings.as_array(cc.parameters))
+
+
+class Estimator(BaseEstimatorV2):
+    """Exact, vectorised ``BaseEstimatorV2`` (drop-in for ``StatevectorEstimator``).
+
+    Args:
+        default_precision: precision used when neither the PUB nor ``run`` gives one;
+            ``0.0`` means exact expectation values.
+        seed: seed or ``np.random.Generator`` for the Gaussian noise added when
+            ``precision > 0`` (each PUB restarts from an integer seed, as Qiskit does).
+
+    >>> from qiskit import QuantumCircuit
+    >>> qc = QuantumCircuit(2); _ = qc.h(0); _ = qc.cx(0, 1)
+    >>> Estimator().run([(qc, ["ZZ", "XX", "ZI"])]).result()[0].data.evs.round(6).tolist()
+    [1.0, 1.0, 0.0]
+    """
+
+    def __init__(self, *, default_precision: float = 0.0, seed: np.random.Generator | int | None = None):
+        if default_precision < 0:
+            raise ValueError(f"default_precision must be >= 0, got {default_precision}")
+        self._default_precision = float(default_precision)
+        self._seed = seed
+
+    @property
+    def default_precision(self) -> float:
+        """The precision used when none is given."""
+        return self._default_precision
+
+    @property
+    def seed(self) -> np.random.Generator | int | None:
+        """The seed or generator of the shot-noise model."""
+        return self._seed
+
+    def run(self, pubs: Iterable[EstimatorPubLike], *, precision: float | None = None) -> PrimitiveJob[PrimitiveResult[PubResult]]:
+        if precision is None:
+            precision = self._default_precision
+        if isinstance(pubs, (QuantumCircuit, EstimatorPub)) or (
+            isinstance(pubs, tuple) and pubs and isinstance(pubs[0], QuantumCircuit)
+        ):
+            raise ValueError("run() takes a list of PUBs, e.g. estimator.run([(circuit, observable, values)])")
+        coerced = [EstimatorPub.coerce(pub, precision) for pub in pubs]
+        for i, pub in enumerate(coerced):
+            if pub.precision < 0:
+                raise ValueError(f"PUB {i} has precision {pub.precision}; precision must be >= 0")
+            cc = compile_circuit(pub.circuit)
+            if cc.has_final_measurements:
+                raise ValueError(
+                    "Estimator circuits must not contain measurements (an expectation value is computed from the "
+                    "state before measuring); use circuit.remove_final_measurements(inplace=False). "
+                    "StatevectorEstimator rejects them too."
+                )
+        job = PrimitiveJob(self._run, coerced)
+        job._submit()
+        return job
+
+    def _run(self, pubs: list[EstimatorPub]) -> PrimitiveResult[PubResult]:
+        return PrimitiveResult([self._run_pub(pub) for pub in pubs], metadata={"version": 2})
+
+    def _run_pub(self, pub: EstimatorPub) -> PubResult:
+        rng = np.random.default_rng(self._seed)
+        cc = compile_circuit(pub.circuit)
+        X, bshape = _pub_matrix(cc, pub.parameter_values)
+        obs, oshape = _compile_obs_array(pub.observables, cc.num_qubits)
+        evs = evaluate(cc, X, bshape, obs, oshape)
+        precision = pub.precision
+        stds = np.full(evs.shape, float(precision))
+        if precision != 0:
+            evs = rng.normal(evs, precision, evs.shape)
+        data = DataBin(evs=evs, stds=stds, shape=evs.shape)
+        return PubResult(data, metadata={"target_precision": precision, "circuit_metadata": pub.circuit.metadata})
+
+
+@dataclass
+class _MeasInfo:
+    creg_name: str
+    num_bits: int
+    qreg_indices: list[int]  # per classical bit: index into the measured-qubit list, or sentinel
+
+
+def _final_measurements(circuit: QuantumCircuit):
+    """Same rule as StatevectorSampler: which clbits hold final measurements of which qubits."""
+    active_qubits = set(range(circuit.num_qubits))
+    active_cbits = set(range(circuit.num_clbits))
+    mapping = {}
+    for item in circuit[::-1]:
+        if item.operation.name == "measure":
+            loc = circuit.find_bit(item.clbits[0])
+            cbit = loc.index
+            qbit = circuit.find_bit(item.qubits[0]).index
+            if cbit in active_cbits and qbit in active_qubits:
+                for creg in loc.registers:
+                    mapping[creg] = qbit
+                active_cbits.remove(cbit)
+        elif item.operation.name not in ("barrier", "delay"):
+            for qq in item.qubits:
+                active_qubits.discard(circuit.find_bit(qq).index)
+        if not active_cbits or not active_qubits:
+            break
+    qargs = sorted(set(mapping.values()))
+    pos = {q: i for i, q in enumerate(qargs)}
+    sentinel = len(qargs)
+    indices = {creg.name: [sentinel] * creg.size for creg in circuit.cregs}
+    for (creg, ind), q in mapping.items():
+        indices[creg.name][ind] = pos[q]
+    info = [_MeasInfo(creg.name, creg.size, indices[creg.name]) for creg in circuit.cregs]
+    return qargs, info
+
+
+def sample_indices(probs: np.ndarray, shots: int, rng: np.random.Generator) -> np.ndarray:
+    """Draw ``shots`` outcomes per row of ``probs`` (B, K) at once -> (B, shots) ints."""
+    B, K = probs.shape
+    cum = np.cumsum(probs, axis=1)
+    cum /= cum[:, -1:]
+    u = rng.random((B, shots))
+    offsets = np.arange(B, dtype=float)[:, None]
+    flat = (cum + offsets).ravel()
+    idx = np.searchsorted(flat, (u + offsets).ravel(), side="right").reshape(B, shots)
+    idx -= (np.arange(B) * K)[:, None]
+    return np.clip(idx, 0, K - 1)
+
+
+class Sampler(BaseSamplerV2):
+    """Exact-state, vectorised ``BaseSamplerV2`` (drop-in for ``StatevectorSampler``).
+
+    Args:
+        default_shots: shots per parameter point when neither the PUB nor ``run`` gives them.
+        seed: seed or ``np.random.Generator`` for sampling (an integer seed makes every
+            PUB reproducible).
+
+    >>> from qiskit import QuantumCircuit
+    >>> qc = QuantumCircuit(2); _ = qc.h(0); _ = qc.cx(0, 1); qc.measure_all()
+    >>> counts = Sampler(seed=1).run([qc]).result()[0].data.meas.get_counts()
+    >>> sorted(counts), sum(counts.values())
+    (['00', '11'], 1024)
+    """
+
+    def __init__(self, *, default_shots: int = 1024, seed: np.random.Generator | int | None = None):
+        if int(default_shots) < 1:
+            raise ValueError(f"default_shots must be a positive integer, got {default_shots}")
+        self._default_shots = int(default_shots)
+        self._seed = seed
+
+    @property
+    def default_shots(self) -> int:
+        """Shots used when none are given."""
+        return self._default_shots
+
+    @property
+    def seed(self) -> np.random.Generator | int | None:
+        """The seed or generator used for sampling."""
+        return self._seed
+
+    def run(self, pubs: Iterable[SamplerPubLike], *, shots: int | None = None) -> PrimitiveJob[PrimitiveResult[SamplerPubResult]]:
+        if shots is None:
+            shots = self._default_shots
+        if isinstance(pubs, (QuantumCircuit, SamplerPub)) or (
+            isinstance(pubs, tuple) and pubs and isinstance(pubs[0], QuantumCircuit)
+        ):
+            raise ValueError("run() takes a list of PUBs, e.g. sampler.run([circuit]) or sampler.run([(circuit, values)])")
+        coerced = [SamplerPub.coerce(pub, shots) for pub in pubs]
+        if any(len(pub.circuit.cregs) == 0 for pub in coerced):
+            warnings.warn(
+                "One of your circuits has no output classical registers and so the result "
+                "will be empty. Did you mean to add measurement instructions?",
+                UserWarning,
+                stacklevel=2,
+            )
+        for pub in coerced:
+            compile_circuit(pub.circuit)  # validates gates, size and measurement placement
+        job = PrimitiveJob(self._run, coerced)
+        job._submit()
+        return job
+
+    def _run(self, pubs: list[SamplerPub]) -> PrimitiveResult[SamplerPubResult]:
+        return PrimitiveResult([self._run_pub(pub) for pub in pubs], metadata={"version": 2})
+
+    def _run_pub(self, pub: SamplerPub) -> SamplerPubResult:
+        rng = np.random.default_rng(self._seed)
+        circuit = pub.circuit
+        cc = compile_circuit(circuit)
+        qargs, info = _final_measurements(circuit)
+        X, bshape = _pub_matrix(cc, pub.parameter_values)
+        shots = pub.shots
+        B = X.shape[0]
+        outcomes = np.zeros((B, shots), dtype=np.int64)
+        if qargs:
+            n = cc.num_qubits
+            for s, e, psi in _states(cc, X):
+                flat = psi.reshape(-1, e - s).T
+                p = flat.real**2 + flat.imag**2
+                if qargs != list(range(n)):
+                    from ._core import _marginal
+
+                    p = _marginal(p, n, qargs)
+                outcomes[s:e] = sample_indices(p, shots, rng)
+        meas = {}
+        for item in info:
+            bits = np.zeros((B, shots, item.num_bits), dtype=bool)
+            for i, qi in enumerate(item.qreg_indices):
+                if qi < len(qargs):
+                    bits[:, :, i] = (outcomes >> qi) & 1
+            ba = BitArray.from_bool_array(bits, order="little")
+            meas[item.creg_name] = BitArray(ba.array.reshape(bshape + (shots, ba.array.shape[-1])), item.num_bits)
+        return SamplerPubResult(
+            DataBin(**meas, shape=pub.shape),
+            metadata={"shots": shots, "circuit_metadata": circuit.metadata},
+        )

@@ -1,0 +1,101 @@
+"""plotly FigureWidget that behaves in JupyterLab whatever the figure data's type.
+
+plotly ≥ 6 (anywidget) ships 1-D numeric numpy arrays to the browser as binary buffers.
+In JupyterLab we saw two failures with them (seen in tests/browser): figures nested in a
+container rendering as empty axes, and colours given as arrays turning black. The
+:class:`CourseFigure` subclass sends every array as a plain JSON list instead, so widget
+code may hand numpy arrays to plotly freely. :class:`ResendOnDisplay` (a mixin for
+container widgets) re-sends nested figures' state just before they are displayed
+(plotly only does that for a figure displayed on its own, plotly/plotly.py#4998).
+
+Example::
+
+    >>> import numpy as np
+    >>> fig = CourseFigure(data=[go.Bar(y=np.array([1.0, 2.0]))])
+    >>> _plain(fig._data)[0]["y"]
+    [1.0, 2.0]
+"""
+from __future__ import annotations
+
+from copy import deepcopy
+from typing import Any, Iterable
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.basedatatypes import Undefined
+from plotly.serializers import _js_to_py
+from traitlets import Dict, List
+
+
+def _plain(value: Any, widget_manager: Any = None) -> Any:
+    """JSON-ready copy: numpy arrays/scalars become lists/floats, NaN/inf become None."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind == "f" and not np.isfinite(value).all():  # JSON has no NaN: use null (a gap)
+            return np.where(np.isfinite(value), value, None).tolist()
+        return value.tolist()
+    if isinstance(value, (float, np.floating)) and not np.isfinite(value):
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    if value is Undefined:  # plotly's "reset this property" marker
+        return "_undefined_"
+    return value
+
+
+_JSON = {"to_json": _plain, "from_json": _js_to_py}
+
+
+def _message(**kw: Any) -> Dict:
+    return Dict(allow_none=True).tag(sync=True, **_JSON)
+
+
+class CourseFigure(go.FigureWidget):
+    """A ``go.FigureWidget`` that syncs numpy data as plain lists (no binary buffers)."""
+
+    _widget_layout = Dict().tag(sync=True, **_JSON)
+    _widget_data = List().tag(sync=True, **_JSON)
+    _py2js_addTraces = _message()
+    _py2js_restyle = _message()
+    _py2js_relayout = _message()
+    _py2js_update = _message()
+    _py2js_animate = _message()
+    _py2js_deleteTraces = _message()
+    _py2js_moveTraces = _message()
+    _py2js_removeLayoutProps = _message()
+    _py2js_removeTraceProps = _message()
+
+    def __repr__(self) -> str:
+        return f"CourseFigure({len(self.data)} traces)"
+
+
+def resend(figures: Iterable[go.FigureWidget]) -> None:
+    """Push each figure's current data and layout to the front end (call when displaying)."""
+    for fig in figures:
+        fig._widget_layout = deepcopy(fig._layout_obj._props)
+        fig._widget_data = deepcopy(fig._data)
+        if getattr(fig, "comm", None) is not None:
+            fig.send_state(["_widget_data", "_widget_layout"])
+
+
+def figures_in(widget: Any) -> list[go.FigureWidget]:
+    """Every FigureWidget inside a widget tree (depth first)."""
+    found: list[go.FigureWidget] = []
+    stack = [widget]
+    while stack:
+        w = stack.pop()
+        if isinstance(w, go.FigureWidget):
+            found.append(w)
+        stack.extend(reversed(getattr(w, "children", ()) or ()))
+    return found
+
+
+class ResendOnDisplay:
+    """Mixin for container widgets: re-send nested figures' state when displayed."""
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        resend(figures_in(self))
+        return super()._repr_mimebundle_(**kwargs)  # type: ignore[misc]

@@ -1,0 +1,883 @@
+"""Bloch-sphere explorer: one sphere per qubit, gate buttons, noise, measurement.
+
+A thin view over :mod:`qmlwidgets.states`: the widget holds a state (NumPy array), an undo
+stack of immutable snapshots, and redraws only what changed inside ``batch_update()``.
+
+Example
+-------
+>>> from qmlwidgets.widgets.bloch import BlochExplorer
+>>> w = BlochExplorer()                 # |0>
+>>> w.apply("h"); w.apply("s")          # |+>, then |+i>
+>>> w.bloch_vectors.round(3) + 0.0
+array([[0., 1., 0.]])
+>>> w
+BlochExplorer(1 qubit, 2 gates applied)
+"""
+from __future__ import annotations
+
+import ast
+import asyncio
+import cmath
+import html
+import math
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as W
+import numpy as np
+import plotly.graph_objects as go
+
+from qmlwidgets.widgets._figure import CourseFigure, ResendOnDisplay
+
+from .. import states as S
+
+if TYPE_CHECKING:  # pragma: no cover
+    from qiskit import QuantumCircuit
+    from qiskit.quantum_info import DensityMatrix, Statevector
+
+__all__ = ["BlochExplorer", "parse_state_text"]
+
+MAX_QUBITS = 5
+_TRAIL_SEGMENTS = 40  # trail keeps the last 40 paths per qubit
+_UNDO_DEPTH = 200
+_ZERO_LENGTH = 1e-6  # a Bloch vector shorter than this has no direction
+
+_GATE_BUTTONS = (("X", "x"), ("Y", "y"), ("Z", "z"), ("H", "h"), ("S", "s"), ("S†", "sdg"), ("T", "t"),
+                 ("T†", "tdg"))
+_ROTATION_BUTTONS = (("Rx", "rx"), ("Ry", "ry"), ("Rz", "rz"))
+_CHANNEL_LABELS = (("depolarising", "depolarizing"), ("amplitude damping", "amplitude_damping"),
+                   ("dephasing", "dephasing"))
+_BASIS_OUTCOMES = {"Z": ("|0⟩", "|1⟩"), "X": ("|+⟩", "|−⟩"), "Y": ("|+i⟩", "|−i⟩")}
+
+# per-qubit trace layout inside the sphere figure
+_KINDS = ("wireframe", "axes", "labels", "trail", "arc", "arrow", "head")
+_K = len(_KINDS)
+_ARROW_COLOR = "#0072B2"
+_ARC_COLOR = "#E69F00"
+_TRAIL_COLOR = "#888888"
+
+
+# --------------------------------------------------------------------------- static geometry
+def _circle_points(m: int = 49) -> tuple[list, list, list]:
+    """Wireframe: 3 great circles, 2 latitude circles, 2 extra meridians (None-separated)."""
+    t = np.linspace(0, 2 * np.pi, m)
+    c, s = np.cos(t), np.sin(t)
+    xs: list = []
+    ys: list = []
+    zs: list = []
+
+    def add(x, y, z):
+        xs.extend(np.round(x, 4).tolist() + [None])
+        ys.extend(np.round(y, 4).tolist() + [None])
+        zs.extend(np.round(z, 4).tolist() + [None])
+
+    zero = np.zeros(m)
+    add(c, s, zero)  # equator
+    add(c, zero, s)  # xz great circle
+    add(zero, c, s)  # yz great circle
+    for lat in (np.pi / 4, -np.pi / 4):
+        add(np.cos(lat) * c, np.cos(lat) * s, np.full(m, np.sin(lat)))
+    for lon in (np.pi / 4, -np.pi / 4):
+        add(np.cos(lon) * c, np.sin(lon) * c, s)
+    return xs, ys, zs
+
+
+_WIRE = _circle_points()
+_AXES = ([-1, 1, None, 0, 0, None, 0, 0], [0, 0, None, -1, 1, None, 0, 0], [0, 0, None, 0, 0, None, -1, 1])
+_L = 1.22
+_LABELS = (
+    [0, 0, _L, -_L, 0, 0],
+    [0, 0, 0, 0, _L, -_L],
+    [_L, -_L, 0, 0, 0, 0],
+    ["|0⟩", "|1⟩", "|+⟩", "|−⟩", "|+i⟩", "|−i⟩"],
+)
+_EMPTY: list = []  # plain lists: plotly's JS mishandles typed arrays in restyles
+_READOUT_STYLE = ("<style>.qw-bloch td, .qw-bloch th {padding: 0 6px; text-align: right;}"
+                  " .qw-bloch th {font-weight: bold;} .qw-bloch td {white-space: nowrap;}</style>")
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """Immutable widget state; the undo stack is a list of these."""
+
+    state: np.ndarray  # statevector (2**n,) or density matrix (2**n, 2**n)
+    start: np.ndarray  # state the circuit starts from
+    ops: tuple  # ("gate", name, q, angle) | ("rv", q, (vx, vy, vz)) | ("channel", name, q, p)
+    trails: tuple  # per qubit: tuple of (m, 3) path arrays
+    arc: tuple | None  # (qubit, (m, 3) path) of the last action
+    drag: int | None = None  # qubit whose direction set_angles is currently setting (coalesces undo)
+
+
+# --------------------------------------------------------------------------- text input
+_NAMES = {"pi": math.pi, "π": math.pi, "e": math.e, "i": 1j, "j": 1j}
+_FUNCS = {"sqrt": cmath.sqrt, "exp": cmath.exp, "cos": cmath.cos, "sin": cmath.sin}
+_BINOPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+           ast.Div: lambda a, b: a / b, ast.Pow: lambda a, b: a**b}
+
+
+def _eval_number(node: ast.AST) -> complex:
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, complex)) \
+            and not isinstance(node.value, bool):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        v = _eval_number(node.operand)
+        return -v if isinstance(node.op, ast.USub) else v
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+        return _BINOPS[type(node.op)](_eval_number(node.left), _eval_number(node.right))
+    if isinstance(node, ast.Name) and node.id in _NAMES:
+        return _NAMES[node.id]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _FUNCS \
+            and len(node.args) == 1 and not node.keywords:
+        return _FUNCS[node.func.id](_eval_number(node.args[0]))
+    raise ValueError("could not read the amplitude expression; use numbers, + - * / **, i or j, pi, "
+                     "sqrt(), exp(), cos(), sin()")
+
+
+def parse_state_text(text: str) -> Any:
+    """Read a state typed by a learner: a Qiskit-style label (``0``, ``1``, ``+``, ``-``, ``+i``,
+    ``-i``, several for several qubits, qubit 0 rightmost) or comma-separated amplitudes built
+    from numbers, ``i``/``j``, ``pi``, ``sqrt``, ``exp``, ``cos``, ``sin`` (no ``eval``).
+
+    >>> parse_state_text("1/sqrt(2), i/sqrt(2)")
+    [(0.7071067811865475+0j), 0.7071067811865475j]
+    """
+    from qiskit.quantum_info import Statevector
+
+    t = str(text).strip().replace("−", "-").replace("⟩", "").replace(">", "").replace("|", "")
+    if not t:
+        raise ValueError("the state box is empty; type amplitudes such as '1, 1j' or a label such as '+'")
+    label = t.replace(" ", "").replace("+i", "r").replace("-i", "l")
+    if re.fullmatch(r"[01+\-rl]+", label):
+        if len(label) > MAX_QUBITS:
+            raise ValueError(f"the label {t!r} has {len(label)} qubits; at most {MAX_QUBITS} are supported here")
+        return Statevector.from_label(label)
+    try:
+        tree = ast.parse(f"({t},)", mode="eval")
+    except SyntaxError:
+        raise ValueError(f"could not read {t!r}; expected comma-separated amplitudes such as '1, 1j' "
+                         "or a label such as '0', '+', '-i'") from None
+    elts = tree.body.elts
+    if len(elts) == 1 and isinstance(elts[0], (ast.List, ast.Tuple)):  # "[a, b]" or "(a, b)"
+        elts = elts[0].elts
+    try:
+        return [complex(_eval_number(el)) for el in elts]
+    except (ZeroDivisionError, OverflowError) as exc:
+        raise ValueError(f"could not evaluate {t!r} ({exc})") from None
+
+
+# --------------------------------------------------------------------------- formatting
+def _f(x: float, digits: int = 3) -> str:
+    v = round(float(x), digits) + 0.0
+    return f"{v:.{digits}f}"
+
+
+def _c(z: complex) -> str:
+    z = complex(z)  # Python floats: round() on NumPy scalars is slow
+    re_, im = round(z.real, 3) + 0.0, round(z.imag, 3) + 0.0
+    if im == 0:
+        return f"{re_:.3f}"
+    if re_ == 0:
+        return f"{im:.3f}i"
+    return f"{re_:.3f}{im:+.3f}i"
+
+
+def _angle(a: float) -> str:
+    return f"{_f(a)} = {_f(a / math.pi, 2)}π"
+
+
+class BlochExplorer(ResendOnDisplay, W.VBox):
+    """Interactive Bloch sphere(s) for 1-5 qubits: sliders, gates, noise, measurement, undo.
+
+    Parameters
+    ----------
+    state : None (|0>), a list/array of ``2**n`` amplitudes, a density matrix array,
+        a ``Statevector``, ``DensityMatrix`` or a ``QuantumCircuit`` without free parameters
+        (at most 5 qubits). Bad input raises ``ValueError``.
+    seed : seed of the ``numpy.random.default_rng`` used by :meth:`measure`.
+    animate : in a running Jupyter kernel, move the arrow along each rotation's arc.
+
+    Read back ``state`` (``Statevector``/``DensityMatrix``), ``circuit`` (what was applied
+    since the start state, as a ``QuantumCircuit``), ``start_state`` and ``bloch_vectors``
+    (``(n, 3)`` array). Methods mirror the buttons: :meth:`apply`, :meth:`undo`,
+    :meth:`reset`, :meth:`set_angles`, :meth:`set_state`, :meth:`apply_channel`,
+    :meth:`measure`.
+
+    >>> w = BlochExplorer([1, 1] / np.sqrt(2), seed=7)
+    >>> w.apply("rz", angle=np.pi / 2)
+    >>> w.bloch_vectors.round(3) + 0.0          # |+> turned a quarter turn about z: |+i>
+    array([[0., 1., 0.]])
+    """
+
+    def __init__(self, state: Any = None, *, seed: int | None = 1234, animate: bool = True) -> None:
+        arr = self._read_state(state, "state")
+        super().__init__()
+        self.seed = seed
+        self.animate = bool(animate)
+        self.animation_steps = 16
+        self.animation_delay = 0.02
+        self._rng = np.random.default_rng(seed)
+        self._initial = arr
+        n = S.num_qubits(arr)
+        self._snap = _Snapshot(arr, arr, (), ((),) * n, None)
+        self._undo: list[_Snapshot] = []
+        self._selected = 0
+        self._basis = "Z"
+        self.last_counts: dict[str, int] | None = None
+        self._last_measure: tuple[str, int] | None = None  # (basis, shots) drawn in the histogram
+        self._syncing = False
+        self._anim_task: asyncio.Task | None = None
+        self._vectors = S.bloch_vectors(arr)
+        self._build_controls()
+        self._build_figure(n)
+        self._build_histogram(n)
+        self.readout = W.HTML(layout=W.Layout(margin="0 0 0 8px"))
+        self.measurement_readout = W.HTML()
+        self.message = W.HTML()
+        self._sphere_box = W.HBox(layout=W.Layout(flex_flow="row wrap"))
+        self._bottom_box = W.HBox(layout=W.Layout(flex_flow="row wrap"))
+        self._arrange(n)
+        self._refresh()
+
+    # ------------------------------------------------------------------ public read-back
+    @property
+    def num_qubits(self) -> int:
+        """Number of qubits of the current state."""
+        return S.num_qubits(self._snap.state)
+
+    @property
+    def state(self) -> Statevector | DensityMatrix:
+        """Current state: a ``Statevector`` (pure, no noise applied) or a ``DensityMatrix``."""
+        from qiskit.quantum_info import DensityMatrix, Statevector
+
+        a = self._snap.state
+        return Statevector(a.copy()) if a.ndim == 1 else DensityMatrix(a.copy())
+
+    @property
+    def start_state(self) -> Statevector | DensityMatrix:
+        """State the :attr:`circuit` starts from (set by the constructor, :meth:`set_state`, :meth:`reset`)."""
+        from qiskit.quantum_info import DensityMatrix, Statevector
+
+        a = self._snap.start
+        return Statevector(a.copy()) if a.ndim == 1 else DensityMatrix(a.copy())
+
+    @property
+    def circuit(self) -> QuantumCircuit:
+        """Gates (and noise channels, as Kraus instructions) applied since :attr:`start_state`.
+
+        ``DensityMatrix(w.start_state).evolve(w.circuit)`` reproduces ``w.state``; without
+        noise, ``w.start_state.evolve(w.circuit)`` does too (global phase included).
+        """
+        from qiskit import QuantumCircuit
+        from qiskit.circuit.library import RVGate
+        from qiskit.quantum_info import Kraus
+
+        qc = QuantumCircuit(self.num_qubits)
+        for op in self._snap.ops:
+            if op[0] == "gate":
+                _, name, q, angle = op
+                if angle is None:
+                    getattr(qc, name)(q)
+                else:
+                    getattr(qc, name)(angle, q)
+            elif op[0] == "rv":
+                qc.append(RVGate(*op[2]), [op[1]])
+            else:
+                _, name, q, p = op
+                inst = Kraus(S.kraus_operators(name, p)).to_instruction()
+                inst.label = f"{name}({p:.3g})"
+                qc.append(inst, [q])
+        return qc
+
+    @property
+    def bloch_vectors(self) -> np.ndarray:
+        """Reduced Bloch vector of every qubit, shape ``(n, 3)`` (row q = qubit q)."""
+        return self._vectors.copy()
+
+    @property
+    def selected_qubit(self) -> int:
+        """Qubit the buttons and sliders act on (the dropdown)."""
+        return self._selected
+
+    @selected_qubit.setter
+    def selected_qubit(self, qubit: int) -> None:
+        q = self._check_qubit(qubit)
+        self._selected = q
+        if self.qubit_dropdown.value != q:
+            self.qubit_dropdown.value = q  # observer syncs the sliders
+        self._sync_sliders()
+
+    @property
+    def can_undo(self) -> bool:
+        """True if :meth:`undo` has something to undo."""
+        return bool(self._undo)
+
+    def trace_index(self, qubit: int, kind: str) -> int:
+        """Index in ``figure.data`` of a qubit's trace; ``kind`` in
+        wireframe, axes, labels, trail, arc, arrow, head."""
+        return self._check_qubit(qubit) * _K + _KINDS.index(kind)
+
+    def __repr__(self) -> str:
+        n = self.num_qubits
+        gates = sum(op[0] != "channel" for op in self._snap.ops)
+        channels = len(self._snap.ops) - gates
+        what = f"{gates} gate{'s' * (gates != 1)}"
+        if channels:
+            what += f" + {channels} channel{'s' * (channels != 1)}"
+        return f"BlochExplorer({n} qubit{'s' * (n != 1)}, {what} applied)"
+
+    # ------------------------------------------------------------------ public actions
+    def apply(self, gate: str, qubit: int = 0, angle: float | None = None) -> None:
+        """Apply a gate (x, y, z, h, s, sdg, t, tdg, sx, sxdg, id, or rx/ry/rz with ``angle``) to ``qubit``.
+
+        >>> w = BlochExplorer(); w.apply("x"); w.bloch_vectors.round(3) + 0.0
+        array([[ 0.,  0., -1.]])
+        """
+        q = self._check_qubit(qubit)
+        key = S._gate_name(gate)
+        axis, ang = S.gate_axis_angle(key, angle)
+        u = S.gate_matrix(key, angle)
+        new = S.apply_unitary(self._snap.state, u, q)
+        path = S.rotation_path(self._vectors[q], axis, ang)
+        op = ("gate", key, q, None if S._GATE_ROTATIONS[key][1] is not None else float(ang))
+        self._commit(new, op, q, path)
+
+    def apply_channel(self, name: str, strength: float, qubit: int = 0) -> None:
+        """Apply a noise channel (depolarizing, amplitude_damping, dephasing) of ``strength`` in [0, 1].
+
+        >>> w = BlochExplorer(); w.apply("h"); w.apply_channel("depolarizing", 0.5)
+        >>> w.bloch_vectors.round(3) + 0.0
+        array([[0.5, 0. , 0. ]])
+        """
+        q = self._check_qubit(qubit)
+        key = S._channel_name(name)
+        p = S._check_strength(strength)
+        new = S.apply_channel(self._snap.state, key, p, q)
+        path = S.channel_path(self._vectors[q], key, p)
+        self._commit(new, ("channel", key, q, p), q, path)
+
+    def set_angles(self, theta: float, phi: float, qubit: int | None = None) -> None:
+        """Point ``qubit``'s Bloch vector (default: the selected one) at polar angle ``theta``, azimuth ``phi``.
+
+        Done by the shortest rotation (recorded in :attr:`circuit` as an ``rv`` gate), so a
+        mixed or entangled qubit keeps its length. Consecutive calls on the same qubit (a
+        slider drag) merge into one undo step.
+
+        >>> w = BlochExplorer(); w.set_angles(np.pi / 2, np.pi / 2); w.bloch_vectors.round(3) + 0.0
+        array([[0., 1., 0.]])
+        """
+        q = self._selected if qubit is None else self._check_qubit(qubit)
+        th, ph = self._check_real(theta, "theta"), self._check_real(phi, "phi")
+        target = np.array([np.sin(th) * np.cos(ph), np.sin(th) * np.sin(ph), np.cos(th)])
+        dragging = self._snap.drag == q and bool(self._undo)
+        base = self._undo[-1] if dragging else self._snap
+        r = S.bloch_vectors(base.state)[q] if dragging else self._vectors[q]
+        if np.linalg.norm(r) < _ZERO_LENGTH:
+            raise ValueError(f"qubit {q} has a Bloch vector of length 0 (maximally mixed or maximally entangled), "
+                             "so it has no direction to set; apply gates, undo or set a new state instead")
+        axis, ang = S.rotation_between(r, target)
+        if ang < 1e-12:
+            if dragging:  # dragged back to where it started: drop the merged step
+                self._snap = self._undo.pop()
+                self._after_change(sync=False)
+            return
+        new = S.apply_unitary(base.state, S.unitary_from_axis_angle(axis, ang), q)
+        path = S.rotation_path(r, axis, ang)
+        op = ("rv", q, tuple(float(c) for c in axis * ang))
+        self._commit(new, op, q, path, base=base, drag=q, sync=False)
+        self._sync_sliders(only_if_not_dragging=True)
+
+    def set_state(self, state: Any) -> None:
+        """Start from a new state (same inputs as the constructor); clears the circuit and trail. Undoable."""
+        arr = self._read_state(state, "state")
+        self._push()
+        n = S.num_qubits(arr)
+        self._snap = _Snapshot(arr, arr, (), ((),) * n, None)
+        self._after_change()
+
+    def reset(self) -> None:
+        """Go back to the constructor's state; clears the circuit and trail. Undoable."""
+        self._push()
+        n = S.num_qubits(self._initial)
+        self._snap = _Snapshot(self._initial, self._initial, (), ((),) * n, None)
+        self._after_change()
+
+    def undo(self) -> bool:
+        """Undo the last action (gate, channel, angle drag, set_state, reset); False if nothing to undo."""
+        if not self._undo:
+            return False
+        self._snap = self._undo.pop()
+        self._after_change()
+        return True
+
+    def measure(self, shots: int = 1000, basis: str = "Z") -> dict[str, int]:
+        """Sample ``shots`` measurements of all qubits in the Z, X or Y basis (seeded); returns counts.
+
+        Keys are Qiskit-style bitstrings (qubit 0 rightmost); bit 0 means |0>, |+> or |+i>.
+        The state is not collapsed: this shows the statistics of repeated preparations.
+
+        >>> BlochExplorer([1, 1] / np.sqrt(2), seed=1).measure(100, "X")
+        {'0': 100}
+        """
+        b = str(basis).strip().upper()
+        if b not in S.BASES:
+            raise ValueError(f"basis {basis!r} is not valid; expected 'Z', 'X' or 'Y'")
+        if isinstance(shots, bool) or not isinstance(shots, (int, np.integer)) or not 1 <= shots <= 10**7:
+            raise ValueError(f"shots={shots!r} is not valid; expected a whole number from 1 to 10**7")
+        probs = S.measurement_probabilities(self._snap.state, b)
+        counts = S.sample_counts(probs, int(shots), self._rng)
+        self.last_counts = counts
+        self._last_measure = (b, int(shots))
+        if self.basis_buttons.value != b:
+            self._basis = b
+            self._syncing = True
+            try:
+                self.basis_buttons.value = b
+            finally:
+                self._syncing = False
+        self._basis = b
+        self._draw_histogram()
+        return counts
+
+    # ------------------------------------------------------------------ internals: model
+    @staticmethod
+    def _read_state(state: Any, name: str) -> np.ndarray:
+        if state is None:
+            return np.array([1, 0], dtype=complex)
+        return S.as_state_array(state, max_qubits=MAX_QUBITS, name=name)
+
+    def _check_qubit(self, qubit: Any) -> int:
+        n = self.num_qubits
+        if isinstance(qubit, bool) or not isinstance(qubit, (int, np.integer)) or not 0 <= qubit < n:
+            raise ValueError(f"qubit={qubit!r} is not valid; expected an integer from 0 to {n - 1}")
+        return int(qubit)
+
+    @staticmethod
+    def _check_real(x: Any, name: str) -> float:
+        try:
+            v = float(x)
+        except (TypeError, ValueError):
+            raise ValueError(f"{name}={x!r} is not a number; expected an angle in radians") from None
+        if not math.isfinite(v):
+            raise ValueError(f"{name}={x!r} is not finite; expected an angle in radians")
+        return v
+
+    def _push(self) -> None:
+        self._undo.append(self._snap)
+        if len(self._undo) > _UNDO_DEPTH:
+            del self._undo[0]
+
+    def _commit(self, new: np.ndarray, op: tuple, q: int, path: np.ndarray, *, base: _Snapshot | None = None,
+                drag: int | None = None, sync: bool = True) -> None:
+        if base is None or base is self._snap:
+            base = self._snap
+            self._push()
+        trails = list(base.trails)
+        trails[q] = (base.trails[q] + (path,))[-_TRAIL_SEGMENTS:]
+        self._snap = _Snapshot(new, base.start, base.ops + (op,), tuple(trails), (q, path), drag)
+        self._after_change(sync=sync)
+        if self.animate and len(path) > 2:
+            self._start_animation(q, path)
+
+    def _after_change(self, sync: bool = True) -> None:
+        self.message.value = ""
+        self.last_counts = None
+        self._last_measure = None
+        self._refresh(sync=sync)
+
+    # ------------------------------------------------------------------ internals: view
+    def _build_controls(self) -> None:
+        # shared Layout / Style widgets: every ipywidget otherwise creates its own (construction cost)
+        slider_style = W.SliderStyle(description_width="initial")
+        button_style = W.ButtonStyle()
+        sl = dict(continuous_update=True, readout_format=".3f", style=slider_style)
+        l300, l280 = W.Layout(width="300px"), W.Layout(width="280px")
+        l46, l90, l110 = W.Layout(width="46px"), W.Layout(width="90px"), W.Layout(width="110px")
+        self.qubit_dropdown = W.Dropdown(options=[("qubit 0", 0)], value=0, description="act on",
+                                         layout=W.Layout(width="170px"))
+        self.theta_slider = W.FloatSlider(value=0.0, min=0.0, max=math.pi, step=math.pi / 72, description="θ",
+                                          layout=l300, **sl)
+        self.phi_slider = W.FloatSlider(value=0.0, min=0.0, max=2 * math.pi, step=math.pi / 72, description="φ",
+                                        layout=l300, **sl)
+        self.gate_buttons: dict[str, W.Button] = {}
+        for label, key in _GATE_BUTTONS + _ROTATION_BUTTONS:
+            b = W.Button(description=label, layout=l46, style=button_style,
+                         tooltip=f"apply {label} to the selected qubit")
+            b.on_click(lambda _b, key=key: self._ui(self._on_gate, key))
+            self.gate_buttons[key] = b
+        self.angle_slider = W.FloatSlider(value=math.pi / 2, min=-2 * math.pi, max=2 * math.pi, step=math.pi / 24,
+                                          description="angle", layout=l280, **sl)
+        self.undo_button = W.Button(description="Undo", icon="undo", layout=l90, style=button_style)
+        self.reset_button = W.Button(description="Reset", icon="refresh", layout=l90, style=button_style)
+        self.undo_button.on_click(lambda _b: self._ui(self._on_undo))
+        self.reset_button.on_click(lambda _b: self._ui(self.reset))
+        self.channel_dropdown = W.Dropdown(options=list(_CHANNEL_LABELS), value="depolarizing",
+                                           description="noise", layout=W.Layout(width="230px"))
+        self.strength_slider = W.FloatSlider(value=0.2, min=0.0, max=1.0, step=0.01, description="strength",
+                                             layout=l280, **{**sl, "readout_format": ".2f"})
+        self.channel_button = W.Button(description="Apply noise", layout=l110, style=button_style)
+        self.channel_button.on_click(lambda _b: self._ui(self._on_channel))
+        self.shots_input = W.BoundedIntText(value=1000, min=1, max=10**6, description="shots",
+                                            layout=W.Layout(width="160px"))
+        self.basis_buttons = W.ToggleButtons(options=list(S.BASES), value="Z", description="basis",
+                                             style={"button_width": "36px"})
+        self.measure_button = W.Button(description="Measure", icon="bar-chart", layout=l110, style=button_style)
+        self.measure_button.on_click(lambda _b: self._ui(self._on_measure))
+        self.state_text = W.Text(placeholder="state: +, 0, -i, 01, or amplitudes 1, 1j", description="state",
+                                 continuous_update=False, layout=W.Layout(width="330px"))
+        self.state_button = W.Button(description="Set state", layout=l90, style=button_style)
+        self.state_button.on_click(lambda _b: self._ui(self._on_state_text))
+        self.state_text.observe(lambda _c: self._ui(self._on_state_text), "value")  # on Enter / leaving the box
+
+        self.theta_slider.observe(self._on_angle_slider, "value")
+        self.phi_slider.observe(self._on_angle_slider, "value")
+        self.qubit_dropdown.observe(self._on_select, "value")
+        self.basis_buttons.observe(self._on_basis, "value")
+
+        g = self.gate_buttons
+        self._qubit_row = W.HBox([self.qubit_dropdown], layout=W.Layout(display="none"))
+        row = W.Layout(flex_flow="row wrap")
+        self._controls = W.VBox([
+            W.HBox([self._qubit_row, self.theta_slider, self.phi_slider], layout=row),
+            W.HBox([g[k] for _, k in _GATE_BUTTONS] + [self.undo_button, self.reset_button], layout=row),
+            W.HBox([g[k] for _, k in _ROTATION_BUTTONS] + [self.angle_slider], layout=row),
+            W.HBox([self.channel_dropdown, self.strength_slider, self.channel_button], layout=row),
+            W.HBox([self.state_text, self.state_button], layout=row),
+            W.HBox([self.shots_input, self.basis_buttons, self.measure_button], layout=row),
+        ])
+
+    def _build_figure(self, n: int) -> None:
+        cols = min(n, 3)
+        rows = -(-n // cols)
+        traces: list[dict] = []
+        layout: dict[str, Any] = dict(
+            template="none", width=330 * cols, height=330 * rows, showlegend=False, uirevision="bloch",
+            margin=dict(l=0, r=0, t=24, b=0), paper_bgcolor="white", annotations=[],
+            font=dict(family="sans-serif", size=12),
+        )
+        axis = dict(visible=False, range=[-1.25, 1.25], showspikes=False)
+        for q in range(n):
+            scene = "scene" if q == 0 else f"scene{q + 1}"
+            row, col = divmod(q, cols)
+            top = 1 - row / rows
+            layout[scene] = dict(
+                domain=dict(x=[col / cols, (col + 1) / cols], y=[1 - (row + 1) / rows, top - 0.07 / rows]),
+                xaxis=axis, yaxis=axis, zaxis=axis, aspectmode="cube",
+                camera=dict(eye=dict(x=1.0, y=0.68, z=0.44)),
+            )
+            layout["annotations"].append(dict(
+                text=f"qubit {q}", x=(col + 0.5) / cols, y=top, xref="paper", yref="paper",
+                xanchor="center", yanchor="top", showarrow=False,
+            ))
+            hover = f"<extra>qubit {q}</extra>"
+            traces += [
+                dict(type="scatter3d", x=_WIRE[0], y=_WIRE[1], z=_WIRE[2], mode="lines", scene=scene,
+                     line=dict(color="#d0d0d0", width=1), hoverinfo="skip", name=f"wireframe q{q}"),
+                dict(type="scatter3d", x=_AXES[0], y=_AXES[1], z=_AXES[2], mode="lines", scene=scene,
+                     line=dict(color="#a0a0a0", width=2), hoverinfo="skip", name=f"axes q{q}"),
+                dict(type="scatter3d", x=_LABELS[0], y=_LABELS[1], z=_LABELS[2], text=_LABELS[3], mode="text",
+                     scene=scene, textfont=dict(size=13, color="#333333"), hoverinfo="skip", name=f"labels q{q}"),
+                dict(type="scatter3d", x=_EMPTY, y=_EMPTY, z=_EMPTY, mode="lines", scene=scene,
+                     line=dict(color=_TRAIL_COLOR, width=2), opacity=0.6, hoverinfo="skip", name=f"trail q{q}"),
+                dict(type="scatter3d", x=_EMPTY, y=_EMPTY, z=_EMPTY, mode="lines", scene=scene,
+                     line=dict(color=_ARC_COLOR, width=5), name=f"arc q{q}",
+                     hovertemplate="path (%{x:.2f}, %{y:.2f}, %{z:.2f})" + hover),
+                dict(type="scatter3d", x=[0, 0], y=[0, 0], z=[0, 1], mode="lines", scene=scene,
+                     line=dict(color=_ARROW_COLOR, width=7), name=f"arrow q{q}",
+                     hovertemplate="(x, y, z) = (%{x:.3f}, %{y:.3f}, %{z:.3f})" + hover),
+                dict(type="cone", x=[0], y=[0], z=[1], u=[0], v=[0], w=[0.25], anchor="tip", sizemode="absolute",
+                     sizeref=0.3, scene=scene, showscale=False, colorscale=[[0, _ARROW_COLOR], [1, _ARROW_COLOR]],
+                     hoverinfo="skip", name=f"head q{q}"),
+            ]
+        self.figure = CourseFigure(data=traces, layout=layout)
+        self._n_drawn = n
+        self._drawn: list[tuple | None] = [None] * n
+        self._titled_selection: int | None = None
+        opts = [(f"qubit {q}", q) for q in range(n)]
+        self._syncing = True
+        try:
+            self._selected = min(self._selected, n - 1)
+            self.qubit_dropdown.options = opts
+            self.qubit_dropdown.value = self._selected
+        finally:
+            self._syncing = False
+        self._qubit_row.layout.display = "none" if n == 1 else None
+
+    def _build_histogram(self, n: int) -> None:
+        labels = [f"|{i:0{n}b}⟩" for i in range(2**n)]  # kets: never auto-typed as numbers
+        self.histogram = CourseFigure(
+            data=[
+                dict(type="bar", x=labels, y=np.zeros(2**n), name="exact", marker=dict(color="#bbbbbb"),
+                     hovertemplate="%{x}: exact %{y:.3f}<extra></extra>"),
+                dict(type="bar", x=labels, y=np.zeros(2**n), name="sampled", marker=dict(color=_ARROW_COLOR),
+                     hovertemplate="%{x}: sampled %{y:.3f}<extra></extra>"),
+            ],
+            layout=dict(template="none", width=max(360, 60 + 22 * 2**n), height=290, barmode="group",
+                        margin=dict(l=45, r=10, t=58, b=50), yaxis=dict(range=[0, 1.02], title="probability"),
+                        xaxis=dict(type="category", title=""),
+                        title=dict(text="", font=dict(size=13), x=0.02, xanchor="left", y=0.97, yanchor="top"),
+                        legend=dict(orientation="h", x=1, xanchor="right", y=1.02, yanchor="bottom")),
+        )
+        self._hist_n = n
+        self._hist_titles: tuple[str, str] | None = None
+        self._hist_bars: tuple | None = None
+
+    def _arrange(self, n: int) -> None:
+        """One qubit: readout beside the sphere. Several: spheres, then controls, then readout + histogram."""
+        if n == 1:
+            self._sphere_box.children = [self.figure, self.readout]
+            self._bottom_box.children = [self.histogram, self.measurement_readout]
+        else:
+            self._sphere_box.children = [self.figure]
+            self._bottom_box.children = [self.readout, self.histogram, self.measurement_readout]
+        self.children = [self._sphere_box, self.message, self._controls, self._bottom_box]
+
+    def _refresh(self, sync: bool = True) -> None:
+        """Redraw whatever differs from the current snapshot."""
+        snap = self._snap
+        n = S.num_qubits(snap.state)
+        if n != self._n_drawn:
+            self._build_figure(n)
+            self._build_histogram(n)
+            self._arrange(n)
+        vecs = S.bloch_vectors(snap.state)
+        self._vectors = vecs
+        arc_q, arc_path = snap.arc if snap.arc else (None, None)
+        lines: list[tuple[int, Any]] = []  # (trace index, (m, 3) points) for trail / arc / shaft
+        heads: list[tuple[int, np.ndarray]] = []
+        for q in range(n):
+            path = arc_path if q == arc_q else None
+            old = self._drawn[q]
+            b = q * _K
+            if old is None or old[1] is not snap.trails[q]:
+                lines.append((b + 3, np.concatenate(snap.trails[q]) if snap.trails[q] else None))
+            if old is None or old[2] is not path:
+                lines.append((b + 4, path))
+            if old is None or np.max(np.abs(old[0] - vecs[q])) > 1e-10:
+                lines.append((b + 5, np.array([[0.0, 0.0, 0.0], vecs[q]])))
+                heads.append((q, vecs[q]))
+            self._drawn[q] = (vecs[q].copy(), snap.trails[q], path)
+        if lines or heads:
+            with self.figure.batch_update():
+                self._restyle(lines, heads)
+        if self._titled_selection != self._selected:
+            self._draw_titles()
+        self._draw_readout()
+        self._draw_histogram()
+        if sync:
+            self._sync_sliders()
+
+    def _restyle(self, lines: list, heads: list) -> None:
+        """Send line and arrow-head updates as (at most) two plotly restyles."""
+        if lines:
+            xs, ys, zs = [], [], []
+            for _, pts in lines:
+                if pts is None:
+                    xs.append([]), ys.append([]), zs.append([])
+                else:
+                    xs.append(pts[:, 0].tolist()), ys.append(pts[:, 1].tolist()), zs.append(pts[:, 2].tolist())
+            self.figure.plotly_restyle({"x": xs, "y": ys, "z": zs}, trace_indexes=[i for i, _ in lines])
+        if heads:
+            cols: dict[str, list] = {k: [] for k in ("x", "y", "z", "u", "v", "w", "visible")}
+            for _, r in heads:
+                x, y, z = (float(c) for c in r)
+                length = math.sqrt(x * x + y * y + z * z)
+                s = 0.25 / length if length > 0.05 else 0.0
+                for k, v in zip(("x", "y", "z", "u", "v", "w"), (x, y, z, x * s, y * s, z * s)):
+                    cols[k].append([v])
+                cols["visible"].append(length > 0.05)
+            self.figure.plotly_restyle(cols, trace_indexes=[q * _K + 6 for q, _ in heads])
+
+    def _draw_titles(self) -> None:
+        n = self._n_drawn
+        texts = {f"annotations[{q}].text": ("" if n == 1 else f"<b>qubit {q} ◀</b>" if q == self._selected
+                                            else f"qubit {q}") for q in range(n)}
+        self.figure.plotly_relayout(texts)
+        self._titled_selection = self._selected
+
+    def _draw_arrow(self, q: int, r: np.ndarray) -> None:
+        self._restyle([(q * _K + 5, np.array([[0.0, 0.0, 0.0], r]))], [(q, r)])
+
+    def _draw_readout(self) -> None:
+        a = self._snap.state
+        n = S.num_qubits(a)
+        vecs = self._vectors
+        pure = a.ndim == 1
+        pur = S.purity(a)
+        head = (f"<b>{n} qubit{'s' * (n != 1)} · {'pure state' if pure else 'density matrix'}</b> · "
+                f"purity Tr ρ² = {_f(pur)}")
+        rows = []
+        for q, r in enumerate(vecs.tolist()):
+            length = math.sqrt(r[0] ** 2 + r[1] ** 2 + r[2] ** 2)
+            if length > _ZERO_LENGTH:
+                th, ph = S.angles_from_bloch(r)
+                ang = f"<td>{_angle(th)}</td><td>{_angle(ph) if abs(math.sin(th)) > 1e-9 else 'any'}</td>"
+            else:
+                ang = "<td>—</td><td>—</td>"
+            pq = (1 + length**2) / 2
+            ent = max(0.0, -sum(lam * math.log2(lam) for lam in ((1 + length) / 2, (1 - length) / 2) if lam > 0))
+            cells = "".join(f"<td>{_f(c)}</td>" for c in r)
+            rows.append(f"<tr><td>{q}</td>{cells}<td>{_f(length)}</td>{ang}<td>{_f(pq)}</td>"
+                        f"<td>{_f(ent)}</td></tr>")
+        table = ("<table class='qw-bloch'><tr><th>qubit</th><th>x</th><th>y</th><th>z</th>"
+                 "<th>|r|</th><th>θ</th><th>φ</th><th>purity</th><th>S (bits)</th></tr>" + "".join(rows)
+                 + "</table>")
+        parts = [head, table]
+        if n > 1:
+            parts.append("Reduced states: |r| &lt; 1 for a qubit of a pure state means it is entangled "
+                         "with the others." if pure else "Reduced states of a mixed state: |r| &lt; 1 comes "
+                         "from noise and/or entanglement.")
+        parts.append(self._amplitude_text(a, n))
+        self.readout.value = (_READOUT_STYLE + "<div class='qw-bloch' style='font-family:monospace;"
+                              "font-size:12px;line-height:1.35'>"
+                              + "<br>".join(parts) + "</div>")
+
+    @staticmethod
+    def _amplitude_text(a: np.ndarray, n: int) -> str:
+        labels = [format(i, f"0{n}b") for i in range(2**n)]
+        if a.ndim == 1:
+            amps, probs = a.tolist(), (np.abs(a) ** 2).tolist()
+            nonzero = [i for i in range(len(amps)) if probs[i] > 1e-10]
+            idx = nonzero[:16]
+            body = "".join(f"<tr><td>|{labels[i]}⟩</td><td>{_c(amps[i])}</td><td>{_f(probs[i])}</td></tr>"
+                           for i in idx)
+            more = len(nonzero) - len(idx)
+            tail = f"<tr><td colspan=3>… {more} more</td></tr>" if more > 0 else ""
+            return ("<table class='qw-bloch'><tr><th>basis</th><th>amplitude</th><th>probability</th></tr>"
+                    + body + tail + "</table>")
+        if n == 1:
+            return (f"ρ = [[{_c(a[0, 0])}, {_c(a[0, 1])}], [{_c(a[1, 0])}, {_c(a[1, 1])}]]<br>"
+                    f"P(0) = {_f(a[0, 0].real)}, P(1) = {_f(a[1, 1].real)}")
+        probs = np.diagonal(a).real.tolist()
+        idx = [i for i in range(len(probs)) if probs[i] > 1e-10][:16]
+        body = "".join(f"<tr><td>|{labels[i]}⟩</td><td>{_f(probs[i])}</td></tr>" for i in idx)
+        return "<table class='qw-bloch'><tr><th>basis</th><th>probability ⟨b|ρ|b⟩</th></tr>" + body + "</table>"
+
+    def _draw_histogram(self) -> None:
+        n = self._hist_n
+        b = self._basis
+        probs = S.measurement_probabilities(self._snap.state, b)
+        zero, one = _BASIS_OUTCOMES[b]
+        measured = self.last_counts is not None and self._last_measure is not None and self._last_measure[0] == b
+        if measured:
+            shots = self._last_measure[1]
+            freq = np.zeros(2**n)
+            for k, c in self.last_counts.items():
+                freq[int(k, 2)] = c / shots
+            title = f"{b}-basis measurement: {shots} shots (seed {self.seed})"
+        else:
+            freq = np.zeros(2**n)
+            title = f"{b}-basis probabilities (press Measure to sample)"
+        xtitle = f"outcome (bit 0 = {zero}, bit 1 = {one}; qubit 0 rightmost)"
+        with self.histogram.batch_update():
+            last = self._hist_bars
+            if last is None or last[2] != measured or not np.allclose(last[0], probs, rtol=0, atol=1e-12) \
+                    or not np.array_equal(last[1], freq):
+                self.histogram.plotly_restyle({"y": [probs.tolist(), freq.tolist()], "visible": [True, measured]},
+                                              trace_indexes=[0, 1])
+                self._hist_bars = (probs, freq, measured)
+            if (title, xtitle) != self._hist_titles:
+                self.histogram.plotly_relayout({"title.text": title, "xaxis.title.text": xtitle})
+                self._hist_titles = (title, xtitle)
+        if measured:
+            shots = self._last_measure[1]
+            rows = "".join(
+                f"<tr><td>{format(i, f'0{n}b')}</td><td>{self.last_counts.get(format(i, f'0{n}b'), 0)}</td>"
+                f"<td>{_f(probs[i])}</td></tr>" for i in range(2**n))
+            self.measurement_readout.value = (
+                _READOUT_STYLE + f"<div style='font-family:monospace;font-size:12px'>{b} basis, {shots} shots"
+                "<table class='qw-bloch'>"
+                "<tr><th>outcome</th><th>counts</th><th>exact P</th></tr>" + rows + "</table></div>")
+        elif self.measurement_readout.value:
+            self.measurement_readout.value = ""
+
+    def _sync_sliders(self, only_if_not_dragging: bool = False) -> None:
+        q = self._selected
+        r = self._vectors[q]
+        length = float(np.linalg.norm(r))
+        disabled = length < _ZERO_LENGTH
+        self.theta_slider.disabled = disabled
+        self.phi_slider.disabled = disabled
+        if disabled or (only_if_not_dragging and self._in_slider_callback):
+            return
+        th, ph = S.angles_from_bloch(r)
+        self._syncing = True
+        try:
+            if abs(self.theta_slider.value - th) > 1e-9:
+                self.theta_slider.value = th
+            if abs(math.sin(th)) > 1e-6 and abs(self.phi_slider.value - ph) > 1e-9:
+                self.phi_slider.value = ph
+        finally:
+            self._syncing = False
+
+    _in_slider_callback = False
+
+    # ------------------------------------------------------------------ animation
+    def _start_animation(self, q: int, path: np.ndarray) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # plain Python / tests: no animation, the figure is already final
+            return
+        if self._anim_task is not None and not self._anim_task.done():
+            self._anim_task.cancel()
+        self._anim_task = loop.create_task(self._animate(q, path))
+
+    async def _animate(self, q: int, path: np.ndarray) -> None:
+        idx = np.unique(np.linspace(0, len(path) - 1, max(2, self.animation_steps)).astype(int))
+        try:
+            for i in idx[:-1]:
+                with self.figure.batch_update():
+                    self._draw_arrow(q, path[i])
+                await asyncio.sleep(self.animation_delay)
+        finally:
+            if q < len(self._vectors) and q < self._n_drawn:
+                self._draw_arrow(q, self._vectors[q])
+
+    # ------------------------------------------------------------------ UI callbacks
+    def _ui(self, fn, *args) -> bool:
+        """Run a UI action: a ValueError goes to ``message`` and the last good state stays."""
+        try:
+            fn(*args)
+        except ValueError as exc:
+            self.message.value = (f"<span style='color:#b00020'>⚠ {html.escape(str(exc))}</span>")
+            self._sync_sliders()
+            return False
+        return True
+
+    def _on_gate(self, key: str) -> None:
+        angle = self.angle_slider.value if key in ("rx", "ry", "rz") else None
+        self.apply(key, self._selected, angle)
+
+    def _on_channel(self) -> None:
+        self.apply_channel(self.channel_dropdown.value, self.strength_slider.value, self._selected)
+
+    def _on_measure(self) -> None:
+        self.measure(int(self.shots_input.value), self.basis_buttons.value)
+
+    def _on_undo(self) -> None:
+        if not self.undo():
+            raise ValueError("nothing to undo")
+
+    def _on_state_text(self) -> None:
+        self.set_state(parse_state_text(self.state_text.value))
+
+    def _on_angle_slider(self, change: dict) -> None:
+        if self._syncing:
+            return
+        self._in_slider_callback = True
+        try:
+            self._ui(self.set_angles, self.theta_slider.value, self.phi_slider.value, self._selected)
+        finally:
+            self._in_slider_callback = False
+
+    def _on_select(self, change: dict) -> None:
+        if self._syncing:
+            return
+        self._selected = int(change["new"])
+        self._refresh()
+
+    def _on_basis(self, change: dict) -> None:
+        if self._syncing:
+            return
+        self._basis = change["new"]
+        self._draw_histogram()

@@ -1,0 +1,608 @@
+"""CircuitExplorer: build a 1–5 qubit circuit and watch the state change, gate by gate.
+
+A thin view over :class:`qmlwidgets.circuit_model.CircuitModel` (all maths and
+validation live there). Shows, live after every change: the circuit diagram, exact
+probabilities (with a seeded measured histogram beside them), amplitudes (height =
+magnitude, colour = phase), each qubit's reduced Bloch vector and the entanglement
+entropy across a chosen cut. A step slider replays the state after each gate, and every
+named parameter gets a slider.
+
+Example::
+
+    >>> from qmlwidgets import CircuitExplorer
+    >>> w = CircuitExplorer(num_qubits=2)
+    >>> w.add("h", 0).add("cx", 0, 1)           # QuantumCircuit argument order
+    CircuitExplorer(2 qubits, 2 gates)
+    >>> [round(p, 3) for p in w.prob_fig.data[0].y]   # Qiskit order '00', '01', '10', '11'
+    [0.5, 0.0, 0.0, 0.5]
+    >>> w.add_gate("ry", targets=1, parameter="theta", angle=0.3)   # keyword form
+    CircuitExplorer(2 qubits, 3 gates)
+    >>> w.set_parameter("theta", 1.2).parameter_values
+    {'theta': 1.2}
+
+Errors (a control equal to its target, a qubit out of range, a NaN angle, an
+unsupported gate in a loaded circuit, ...) raise ``ValueError`` from the methods and are
+shown in ``w.message`` when they come from the controls; the last good state is kept.
+"""
+from __future__ import annotations
+
+import html
+import math
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+import ipywidgets as widgets
+import numpy as np
+import plotly.graph_objects as go
+
+from qmlwidgets.widgets._figure import CourseFigure, ResendOnDisplay
+
+from qmlwidgets.circuit_model import (
+    GATES,
+    MAX_QUBITS,
+    CircuitModel,
+    sampler_backend,
+)
+
+__all__ = ["CircuitExplorer"]
+
+_DEFAULT_ANGLE = math.pi / 2
+_SLIDER_SPAN = math.pi
+_ERR_STYLE = "color:#b00020"
+
+
+def _fmt(x: float, digits: int = 3) -> str:
+    """Stable number text (no '-0.000')."""
+    v = round(float(x), digits) + 0.0
+    return f"{v:.{digits}f}"
+
+
+class CircuitExplorer(ResendOnDisplay, widgets.VBox):
+    """Interactive circuit builder for 1–5 qubits (an ipywidgets VBox).
+
+    Parameters
+    ----------
+    circuit : a Qiskit ``QuantumCircuit`` to start from (palette gates only; barriers
+        are skipped). ``num_qubits`` is then taken from it.
+    num_qubits : 1..5, used when ``circuit`` is None.
+    seed : seeds the measurement sampler (the sequence of measurements is reproducible).
+    parameter_values : starting values for the circuit's parameters (names or Parameters).
+    shots : default number of shots of the Measure button.
+
+    API (mirrors the controls; edits return ``self`` so calls chain):
+    ``add(name, *args)`` in QuantumCircuit order — ``add("h", 0)``, ``add("rx", 0.5, 0)``,
+    ``add("rx", "theta", 0)``, ``add("cx", control, target)``, ``add("ccx", c1, c2, t)``;
+    ``add_gate(name, targets, controls=(), angle=None, parameter=None)``; ``undo()``,
+    ``redo()``, ``clear()``, ``load(circuit)``, ``set_num_qubits(n)``; ``set_step(k)``,
+    ``set_parameter(name, value)``, ``set_cut(qubits)``, ``measure(shots)`` (returns counts).
+    Export: ``circuit`` (parameterised), ``bound_circuit``, ``parameter_values``, ``to_code()``.
+    """
+
+    def __init__(
+        self,
+        circuit: Any = None,
+        num_qubits: int = 2,
+        *,
+        seed: int | None = 1234,
+        parameter_values: Mapping[Any, float] | None = None,
+        shots: int = 1024,
+    ) -> None:
+        if circuit is not None:
+            model = CircuitModel(1, seed=seed)
+            model.load(circuit, parameter_values, undoable=False)
+        else:
+            model = CircuitModel(num_qubits, seed=seed)
+        self.model = model
+        self.counts: dict[str, int] | None = None
+        self._measured_shots = 0
+        self._syncing = False
+        self._diagram_cache: dict[tuple, str] = {}
+        self._shown_n = -1
+
+        # --- palette ---------------------------------------------------------------
+        def dropdown(description: str, **kw: Any) -> widgets.Dropdown:
+            # each control gets its own Layout: palette fields are shown/hidden one by one
+            return widgets.Dropdown(description=description, layout=widgets.Layout(width="auto"),
+                                    style={"description_width": "initial"}, **kw)
+
+        self.qubits_dropdown = dropdown("qubits", options=list(range(1, MAX_QUBITS + 1)), value=model.num_qubits)
+        self.gate_dropdown = dropdown("gate", options=[(spec.label, name) for name, spec in GATES.items()], value="h")
+        self.control_dropdown = dropdown("control")
+        self.control2_dropdown = dropdown("control 2")
+        self.target_dropdown = dropdown("target")
+        self.target2_dropdown = dropdown("qubit 2")
+        self.angle_box = widgets.FloatText(
+            value=round(_DEFAULT_ANGLE, 4), description="angle", layout=widgets.Layout(width="150px")
+        )
+        self.parameter_text = widgets.Text(
+            value="", placeholder="fixed angle", description="parameter",
+            layout=widgets.Layout(width="200px"),
+        )
+        self.add_button = widgets.Button(description="Add", button_style="primary", icon="plus",
+                                         layout=widgets.Layout(width="80px"))
+        self.undo_button = widgets.Button(description="Undo", icon="undo", layout=widgets.Layout(width="80px"))
+        self.redo_button = widgets.Button(description="Redo", icon="repeat", layout=widgets.Layout(width="80px"))
+        self.clear_button = widgets.Button(description="Clear", icon="trash", layout=widgets.Layout(width="80px"))
+
+        # --- views -------------------------------------------------------------------
+        self.diagram = widgets.HTML()
+        self.step_slider = widgets.IntSlider(min=0, max=0, value=0, description="step",
+                                             continuous_update=True, layout=widgets.Layout(width="420px"))
+        self.step_label = widgets.HTML()
+        self.parameter_sliders: dict[str, widgets.FloatSlider] = {}
+        self.parameter_box = widgets.VBox()
+        self.prob_fig = self._make_prob_fig()
+        self.amp_fig = self._make_amp_fig()
+        self.bloch_html = widgets.HTML()
+        self.cut_select = widgets.SelectMultiple(description="cut: side A", rows=min(MAX_QUBITS, 5),
+                                                 style={"description_width": "initial"},
+                                                 layout=widgets.Layout(width="190px"))
+        self.entropy_html = widgets.HTML()
+        self.shots_box = widgets.BoundedIntText(value=shots, min=1, max=1_000_000, description="shots",
+                                                layout=widgets.Layout(width="170px"))
+        self.measure_button = widgets.Button(description="Measure", icon="bar-chart",
+                                             layout=widgets.Layout(width="100px"))
+        self.message = widgets.HTML()
+
+        # --- wiring ------------------------------------------------------------------
+        self.gate_dropdown.observe(lambda _c: self._sync_palette(), names="value")
+        self.qubits_dropdown.observe(self._on_qubits, names="value")
+        self.add_button.on_click(lambda _b: self._ui(self._add_from_palette))
+        self.undo_button.on_click(lambda _b: self._ui(self.undo))
+        self.redo_button.on_click(lambda _b: self._ui(self.redo))
+        self.clear_button.on_click(lambda _b: self._ui(self.clear))
+        self.step_slider.observe(self._on_step, names="value")
+        self.cut_select.observe(self._on_cut, names="value")
+        self.measure_button.on_click(lambda _b: self._ui(lambda: self.measure(self.shots_box.value)))
+
+        palette = widgets.HBox(
+            [self.qubits_dropdown, self.gate_dropdown, self.control_dropdown, self.control2_dropdown,
+             self.target_dropdown, self.target2_dropdown, self.angle_box, self.parameter_text, self.add_button],
+            layout=widgets.Layout(flex_flow="row wrap"),
+        )
+        edit_row = widgets.HBox([self.undo_button, self.redo_button, self.clear_button])
+        figures = widgets.HBox([self.prob_fig, self.amp_fig], layout=widgets.Layout(flex_flow="row wrap"))
+        states_row = widgets.HBox(
+            [self.bloch_html, widgets.VBox([self.cut_select, self.entropy_html])],
+            layout=widgets.Layout(flex_flow="row wrap", grid_gap="24px"),
+        )
+        measure_row = widgets.HBox([self.shots_box, self.measure_button])
+        super().__init__(
+            [palette, edit_row, self.diagram, widgets.HBox([self.step_slider, self.step_label]),
+             self.parameter_box, figures, states_row, measure_row, self.message]
+        )
+        self._sync_palette()
+        self._refresh(structure=True)
+
+    # ------------------------------------------------------------------ figures
+    def _make_prob_fig(self) -> go.FigureWidget:
+        fig = CourseFigure(
+            data=[
+                go.Bar(name="exact", marker_color="#1f77b4", hovertemplate="%{x}: %{y:.4f}<extra>exact</extra>"),
+                go.Bar(name="measured", marker_color="#ff7f0e", visible=False,
+                       hovertemplate="%{x}: %{y:.4f}<extra>measured</extra>"),
+            ],
+            layout=go.Layout(
+                title=dict(text="Probabilities", font=dict(size=14)),
+                barmode="group", width=460, height=300, margin=dict(l=50, r=10, t=40, b=60),
+                yaxis=dict(title="probability", range=[0, 1.02]),
+                xaxis=dict(type="category", title="basis state, Qiskit order (qubit 0 = rightmost bit)"),
+                legend=dict(orientation="h", x=1, xanchor="right", y=1.12),
+            ),
+        )
+        return fig
+
+    def _make_amp_fig(self) -> go.FigureWidget:
+        return CourseFigure(
+            data=[go.Bar(
+                name="amplitude",
+                marker=dict(color=[], colorscale="Phase", cmin=-math.pi, cmax=math.pi,
+                            colorbar=dict(title=dict(text="phase"), tickvals=[-math.pi, 0, math.pi],
+                                          ticktext=["-π", "0", "π"], thickness=12)),
+                hovertemplate="%{x}: %{customdata[0]:.3f} %{customdata[1]:+.3f}i<extra></extra>",
+            )],
+            layout=go.Layout(
+                title=dict(text="Amplitudes: height |a|, colour arg(a)", font=dict(size=14)),
+                width=460, height=300, margin=dict(l=50, r=10, t=40, b=60),
+                yaxis=dict(title="|amplitude|", range=[0, 1.02]),
+                xaxis=dict(type="category", title="basis state, Qiskit order (qubit 0 = rightmost bit)"),
+            ),
+        )
+
+    # ------------------------------------------------------------------ helpers
+    def __repr__(self) -> str:
+        n, g = self.model.num_qubits, len(self.model.gates)
+        return f"CircuitExplorer({n} qubit{'s' * (n != 1)}, {g} gate{'s' * (g != 1)})"
+
+    def _show_error(self, exc: Exception) -> None:
+        self.message.value = f'<span style="{_ERR_STYLE}">⚠ {html.escape(str(exc))}</span>'
+
+    def _info(self, text: str) -> None:
+        self.message.value = html.escape(text)
+
+    def _api(self, fn: Callable[[], Any]) -> Any:
+        """Run a model call; on ValueError show it in ``message`` and re-raise."""
+        try:
+            return fn()
+        except ValueError as exc:
+            self._show_error(exc)
+            raise
+
+    def _ui(self, fn: Callable[[], Any]) -> None:
+        """Run a control's action; errors go to ``message`` only (nothing raises in a callback)."""
+        try:
+            fn()
+        except ValueError:
+            self._refresh_controls()  # put the controls back on the last good state
+
+    # ------------------------------------------------------------- public: edit
+    def add_gate(
+        self,
+        name: str,
+        targets: int | Sequence[int],
+        controls: int | Sequence[int] = (),
+        angle: float | None = None,
+        parameter: str | None = None,
+    ) -> "CircuitExplorer":
+        """Append a gate; see :meth:`CircuitModel.add_gate`. Returns self."""
+        self._api(lambda: self.model.add_gate(name, targets, controls, angle, parameter))
+        self._info(f"added {self.model.gates[-1].call()}")
+        self._refresh(structure=True)
+        return self
+
+    def add(self, name: str, *args: Any) -> "CircuitExplorer":
+        """Append a gate with QuantumCircuit's argument order: ``add("cx", 0, 1)``, ``add("rx", "theta", 0)``."""
+        self._api(lambda: self.model.add(name, *args))
+        self._info(f"added {self.model.gates[-1].call()}")
+        self._refresh(structure=True)
+        return self
+
+    def undo(self) -> "CircuitExplorer":
+        """Undo the last edit. ValueError when there is nothing to undo."""
+        self._api(self.model.undo)
+        self._info("undone")
+        self._refresh(structure=True)
+        return self
+
+    def redo(self) -> "CircuitExplorer":
+        """Redo the last undone edit. ValueError when there is nothing to redo."""
+        self._api(self.model.redo)
+        self._info("redone")
+        self._refresh(structure=True)
+        return self
+
+    def clear(self) -> "CircuitExplorer":
+        """Remove all gates (undoable)."""
+        self._api(self.model.clear)
+        self._info("cleared (Undo brings the gates back)")
+        self._refresh(structure=True)
+        return self
+
+    def load(self, circuit: Any, parameter_values: Mapping[Any, float] | None = None) -> "CircuitExplorer":
+        """Replace the circuit by a Qiskit QuantumCircuit (undoable)."""
+        self._api(lambda: self.model.load(circuit, parameter_values))
+        self._info(f"loaded a circuit with {len(self.model.gates)} gates")
+        self._refresh(structure=True)
+        return self
+
+    def set_num_qubits(self, num_qubits: int) -> "CircuitExplorer":
+        """Change the number of qubits, 1..5 (undoable)."""
+        self._api(lambda: self.model.set_num_qubits(num_qubits))
+        self.message.value = ""
+        self._refresh(structure=True)
+        return self
+
+    # ------------------------------------------------------- public: view state
+    def set_step(self, k: int) -> "CircuitExplorer":
+        """Show the state after the first ``k`` gates (0 = initial state)."""
+        self._api(lambda: self.model.set_step(k))
+        self.message.value = ""
+        self._refresh()
+        return self
+
+    def set_parameter(self, name: str, value: float) -> "CircuitExplorer":
+        """Set a named parameter (radians); its slider follows."""
+        self._api(lambda: self.model.set_parameter(name, value))
+        self.message.value = ""
+        self._refresh()
+        return self
+
+    def set_parameters(self, values: Mapping[str, float]) -> "CircuitExplorer":
+        """Set several parameters at once."""
+        self._api(lambda: self.model.set_parameters(values))
+        self.message.value = ""
+        self._refresh()
+        return self
+
+    def set_cut(self, qubits: int | Iterable[int]) -> "CircuitExplorer":
+        """Choose the qubits on side A of the entanglement cut."""
+        self._api(lambda: self.model.set_cut(qubits))
+        self.message.value = ""
+        self._refresh_controls()
+        self._update_entropy()
+        return self
+
+    def measure(self, shots: int | None = None) -> dict[str, int]:
+        """Sample the shown state ``shots`` times (seeded); shows the histogram beside the exact bars."""
+        s = self.shots_box.value if shots is None else shots
+        counts = self._api(lambda: self.model.measure(s))
+        self.counts = counts
+        self._measured_shots = int(s)
+        self._syncing = True
+        try:
+            self.shots_box.value = int(s)
+        finally:
+            self._syncing = False
+        self._update_measured()
+        self._info(f"measured {s} shots (seeded, {sampler_backend()})")
+        return counts
+
+    # ------------------------------------------------------------ public: export
+    @property
+    def num_qubits(self) -> int:
+        return self.model.num_qubits
+
+    @property
+    def gates(self) -> tuple:
+        """The gates as immutable records (name, targets, controls, angle, parameter)."""
+        return self.model.gates
+
+    @property
+    def step(self) -> int:
+        return self.model.step
+
+    @property
+    def cut(self) -> tuple[int, ...]:
+        return self.model.cut
+
+    @property
+    def parameters(self) -> list[str]:
+        return self.model.parameters
+
+    @property
+    def parameter_values(self) -> dict[str, float]:
+        """Current parameter values, by name."""
+        return self.model.parameter_values
+
+    @property
+    def circuit(self) -> Any:
+        """A fresh parameterised ``QuantumCircuit`` of all gates."""
+        return self.model.circuit()
+
+    @property
+    def bound_circuit(self) -> Any:
+        """Like :attr:`circuit` with the current parameter values bound."""
+        return self.model.circuit(bound=True)
+
+    @property
+    def statevector(self) -> np.ndarray:
+        """Statevector at the current step (Qiskit order)."""
+        return self.model.state()
+
+    @property
+    def probabilities(self) -> np.ndarray:
+        """Exact probabilities at the current step (Qiskit order)."""
+        return self.model.probabilities()
+
+    def to_code(self, *, bind: bool = False) -> str:
+        """Python source that rebuilds the circuit; see :meth:`CircuitModel.to_code`."""
+        return self.model.to_code(bind=bind)
+
+    # ------------------------------------------------------------ control glue
+    def _qubit_options(self) -> list[tuple[str, int]]:
+        return [(f"q{q}", q) for q in range(self.model.num_qubits)]
+
+    def _sync_palette(self) -> None:
+        spec = GATES[self.gate_dropdown.value]
+        two_targets = spec.n_targets == 2
+        self.target_dropdown.description = "qubit 1" if two_targets else "target"
+        show = {
+            self.control_dropdown: spec.n_controls >= 1,
+            self.control2_dropdown: spec.n_controls >= 2,
+            self.target2_dropdown: two_targets,
+            self.angle_box: spec.has_angle,
+            self.parameter_text: spec.has_angle,
+        }
+        for w, visible in show.items():
+            w.layout.display = None if visible else "none"
+
+    def _set_qubit_dropdowns(self) -> None:
+        n = self.model.num_qubits
+        opts = self._qubit_options()
+        # defaults that make a valid gate right away: control(s) first, target after them
+        defaults = {
+            self.control_dropdown: 0,
+            self.control2_dropdown: min(1, n - 1),
+            self.target_dropdown: min(1, n - 1) if n > 1 else 0,
+            self.target2_dropdown: min(1, n - 1),
+        }
+        for w, default in defaults.items():
+            old = w.value
+            w.options = opts
+            w.value = old if old is not None and old < n else default
+
+    def _add_from_palette(self) -> None:
+        spec = GATES[self.gate_dropdown.value]
+        name = self.gate_dropdown.value
+        if spec.n_targets == 2:
+            targets: tuple[int, ...] = (self.target_dropdown.value, self.target2_dropdown.value)
+        else:
+            targets = (self.target_dropdown.value,)
+        controls = (self.control_dropdown.value, self.control2_dropdown.value)[: spec.n_controls]
+        angle = parameter = None
+        if spec.has_angle:
+            angle = self.angle_box.value
+            parameter = self.parameter_text.value.strip() or None
+        self.add_gate(name, targets, controls, angle, parameter)
+
+    def _on_qubits(self, change: Mapping[str, Any]) -> None:
+        if not self._syncing:
+            self._ui(lambda: self.set_num_qubits(change["new"]))
+
+    def _on_step(self, change: Mapping[str, Any]) -> None:
+        if not self._syncing:
+            self._ui(lambda: self.set_step(change["new"]))
+
+    def _on_cut(self, change: Mapping[str, Any]) -> None:
+        if not self._syncing:
+            self._ui(lambda: self.set_cut(change["new"]))
+
+    def _on_parameter(self, name: str, change: Mapping[str, Any]) -> None:
+        if not self._syncing:
+            self._ui(lambda: self.set_parameter(name, change["new"]))
+
+    def _make_parameter_slider(self, name: str) -> widgets.FloatSlider:
+        slider = widgets.FloatSlider(
+            min=-_SLIDER_SPAN, max=_SLIDER_SPAN, step=0.01, value=0.0, description=name,
+            readout_format=".2f", continuous_update=True, layout=widgets.Layout(width="420px"),
+            style={"description_width": "80px"},
+        )
+        slider.observe(lambda change, _n=name: self._on_parameter(_n, change), names="value")
+        return slider
+
+    # ------------------------------------------------------------------ refresh
+    def _refresh_controls(self) -> None:
+        """Put every control on the model's state (without firing their callbacks)."""
+        m = self.model
+        self._syncing = True
+        try:
+            n = m.num_qubits
+            self.qubits_dropdown.value = n
+            if n != self._shown_n:
+                self._set_qubit_dropdowns()
+                self.cut_select.options = self._qubit_options()
+            g = len(m.gates)
+            self.step_slider.max = g
+            self.step_slider.value = m.step
+            self.undo_button.disabled = not m.can_undo
+            self.redo_button.disabled = not m.can_redo
+            self.clear_button.disabled = g == 0
+            self.cut_select.disabled = n == 1
+            self.cut_select.value = m.cut
+            # one slider per parameter in use, in order of first appearance
+            values = m.parameter_values
+            for name in list(self.parameter_sliders):
+                if name not in values:
+                    del self.parameter_sliders[name]
+            for name, value in values.items():
+                slider = self.parameter_sliders.get(name)
+                if slider is None:
+                    slider = self.parameter_sliders[name] = self._make_parameter_slider(name)
+                span = max(_SLIDER_SPAN, math.ceil(abs(value)))
+                if slider.max < span:
+                    slider.max, slider.min = span, -span
+                slider.value = value
+            kids = tuple(self.parameter_sliders[name] for name in values)
+            if self.parameter_box.children != kids:
+                self.parameter_box.children = kids
+        finally:
+            self._syncing = False
+
+    def _refresh(self, structure: bool = False) -> None:
+        """Recompute and redraw after a change (structure: gates or qubit count changed)."""
+        self._refresh_controls()
+        m = self.model
+        n = m.num_qubits
+        if self.counts is not None:  # a histogram belongs to the state it was taken from
+            self.counts = None
+            self._measured_shots = 0
+        labels = m.labels()
+        psi = m.state()
+        probs = psi.real**2 + psi.imag**2
+        mags = np.sqrt(probs)
+        phases = np.where(mags > 1e-9, np.angle(psi), 0.0)
+        amp_parts = np.stack([psi.real, psi.imag], axis=1).round(6) + 0.0  # hover: re, im
+        with self.prob_fig.batch_update():
+            if n != self._shown_n:
+                self.prob_fig.data[0].x = labels
+                self.prob_fig.data[1].x = labels
+            self.prob_fig.data[0].y = probs.tolist()  # plain lists: the browser side wants JSON numbers
+            self.prob_fig.data[1].visible = False
+            self.prob_fig.data[1].y = [0.0] * len(labels)
+        with self.amp_fig.batch_update():
+            if n != self._shown_n:
+                self.amp_fig.data[0].x = labels
+            self.amp_fig.data[0].y = mags.tolist()
+            self.amp_fig.data[0].marker.color = phases.tolist()
+            self.amp_fig.data[0].customdata = amp_parts.tolist()
+        self._shown_n = n
+        self._update_diagram()
+        self._update_step_label()
+        self._update_bloch()
+        self._update_entropy()
+
+    def _update_diagram(self) -> None:
+        m = self.model
+        key = (m.num_qubits, m.gates, m.step)
+        text = self._diagram_cache.get(key)
+        if text is None:
+            text = m.diagram()
+            if len(self._diagram_cache) > 128:
+                self._diagram_cache.clear()
+            self._diagram_cache[key] = text
+        self.diagram.value = (
+            '<pre style="font-family:monospace;line-height:1.15;margin:0;overflow-x:auto">'
+            f"{html.escape(text)}</pre>"
+        )
+
+    def _update_step_label(self) -> None:
+        m = self.model
+        k, g = m.step, len(m.gates)
+        if k == 0:
+            what = f"initial state |{'0' * m.num_qubits}⟩"
+        else:
+            what = f"after {html.escape(m.gates[k - 1].call())}"
+        self.step_label.value = f"step {k} of {g}: {what}"
+
+    def _update_bloch(self) -> None:
+        vecs = self.model.bloch_vectors()
+        rows = []
+        for q, (x, y, z) in enumerate(vecs):
+            r = math.sqrt(x * x + y * y + z * z)
+            rows.append(
+                f"<tr><td>q{q}</td><td>{_fmt(x)}</td><td>{_fmt(y)}</td><td>{_fmt(z)}</td>"
+                f"<td>{_fmt(r)}</td><td>{_mini_bloch(x, y, z)}</td></tr>"
+            )
+        self.bloch_html.value = (
+            "<div style='white-space:nowrap'><b>Reduced Bloch vectors</b> (|r| &lt; 1: mixed, i.e. entangled)</div>"
+            '<table style="border-collapse:collapse;text-align:right;font-family:monospace">'
+            "<tr><th>qubit</th><th>x</th><th>y</th><th>z</th><th>|r|</th><th>x–z</th></tr>"
+            + "".join(rows) + "</table>"
+        )
+
+    def _update_entropy(self) -> None:
+        m = self.model
+        if m.num_qubits == 1:
+            self.entropy_html.value = "Entanglement entropy needs at least 2 qubits."
+            return
+        s = m.entanglement_entropy()
+        a = m.cut
+        b = tuple(q for q in range(m.num_qubits) if q not in a)
+        side = lambda qs: " ".join(f"q{q}" for q in qs)  # noqa: E731
+        self.entropy_html.value = (
+            f"S({side(a)} | {side(b)}) = <b>{_fmt(s)}</b> bits "
+            f"<span style='color:#666'>(max {min(len(a), len(b))})</span>"
+        )
+
+    def _update_measured(self) -> None:
+        labels = self.model.labels()
+        counts = self.counts or {}
+        shots = max(self._measured_shots, 1)
+        freq = np.array([counts.get(b, 0) / shots for b in labels])
+        with self.prob_fig.batch_update():
+            self.prob_fig.data[1].y = freq.tolist()
+            self.prob_fig.data[1].name = f"measured ({self._measured_shots} shots)"
+            self.prob_fig.data[1].visible = True
+
+
+def _mini_bloch(x: float, y: float, z: float, size: int = 34) -> str:
+    """Tiny SVG: the x–z projection of a Bloch vector (z up), dot shaded by y."""
+    c = size / 2
+    r = c - 3
+    px, pz = c + r * x, c - r * z
+    shade = int(round(127 + 110 * y))
+    return (
+        f'<svg width="{size}" height="{size}" style="vertical-align:middle">'
+        f'<circle cx="{c}" cy="{c}" r="{r}" fill="none" stroke="#999"/>'
+        f'<line x1="{c}" y1="{c}" x2="{px:.1f}" y2="{pz:.1f}" stroke="#1f77b4" stroke-width="2"/>'
+        f'<circle cx="{px:.1f}" cy="{pz:.1f}" r="3" fill="rgb({shade},60,{255 - shade})"/></svg>'
+    )
