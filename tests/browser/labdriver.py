@@ -51,3 +51,14 @@ def drag_slider(page, slider, fraction: float) -> None:
     page.mouse.down()
     page.mouse.move(tb["x"] + tb["width"] * fraction, hb["y"] + hb["height"] / 2, steps=8)
     page.mouse.up()
+
+
+def wait_for_new_image(page, locator, before: bytes, timeout_s: float = 30.0) -> bytes:
+    """Poll an element's screenshot until it differs from ``before`` (or the timeout passes)."""
+    import time
+    deadline = time.time() + timeout_s
+    image = locator.screenshot()
+    while image == before and time.time() < deadline:
+        page.wait_for_timeout(500)
+        image = locator.screenshot()
+    return image

@@ -2,7 +2,7 @@
 import pytest
 
 from conftest import screenshot
-from labdriver import drag_slider, error_outputs, open_notebook, run_all
+from labdriver import drag_slider, error_outputs, open_notebook, run_all, wait_for_new_image
 
 pytestmark = pytest.mark.browser
 
@@ -41,8 +41,8 @@ def test_bloch_explorer_theta_slider_moves_the_arrow(lab_page):
     page.wait_for_function("(t) => [...document.querySelectorAll('.widget-html-content')]"
                            ".some(e => e.textContent.includes('θ') && e.textContent !== t)", arg=before_text,
                            timeout=20_000)
-    page.wait_for_timeout(2000)  # arrow animation
-    after_img = _plot_image(page)
+    plot = page.locator(".js-plotly-plot").first
+    after_img = wait_for_new_image(page, plot, before_img)
     screenshot(page, "bloch_after")
     assert after_img != before_img, "the sphere did not change after moving θ"
 
@@ -69,7 +69,6 @@ def test_landscape_explorer_span_changes_the_surface(lab_page):
     before = _plot_image(page)
     screenshot(page, "landscape_before")
     drag_slider(page, page.locator(".widget-slider", has_text="span").first, 0.15)
-    page.wait_for_timeout(4000)
-    after = _plot_image(page)
+    after = wait_for_new_image(page, page.locator(".js-plotly-plot").first, before)
     screenshot(page, "landscape_after")
     assert after != before, "the landscape did not change after changing the span"

@@ -1,0 +1,86 @@
+"""Each demo as a Voilà app on 127.0.0.1: it renders its widget in Chromium and reacts to one interaction."""
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, _free_port, screenshot
+from labdriver import drag_slider, wait_for_new_image
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def voila(tmp_path_factory):
+    home = tmp_path_factory.mktemp("voilahome")
+    port = _free_port()
+    env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1", JUPYTER_CONFIG_DIR=str(home / "config"),
+               JUPYTER_RUNTIME_DIR=str(home / "runtime"), PYTHONWARNINGS="ignore")
+    log = open(home / "voila.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "voila", "--no-browser", f"--port={port}",
+                             "--Voila.ip=127.0.0.1", "--ServerApp.port_retries=0", str(ROOT / "demos")],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.time() + 90
+        while time.time() < deadline and proc.poll() is None:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        if proc.poll() is not None or time.time() >= deadline:
+            pytest.fail("Voilà did not start:\n" + (home / "voila.log").read_text()[-3000:])
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def _open(page, base, name):
+    page.goto(f"{base}/voila/render/{name}.ipynb", timeout=120_000)
+    page.locator(".js-plotly-plot").first.wait_for(timeout=120_000)
+    page.wait_for_timeout(1500)
+    assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+    assert page.locator("text=Traceback").count() == 0
+
+
+def test_bloch_demo_in_voila(page, voila):
+    _open(page, voila, "bloch_explorer")
+    readout = page.locator(".widget-html-content", has_text="θ").first
+    before = readout.inner_text()
+    drag_slider(page, page.locator(".widget-slider", has_text="θ").first, 0.7)
+    page.wait_for_function("(t) => [...document.querySelectorAll('.widget-html-content')]"
+                           ".some(e => e.textContent.includes('θ') && e.textContent !== t)", arg=before,
+                           timeout=20_000)
+    screenshot(page, "voila_bloch")
+
+
+def test_circuit_demo_in_voila(page, voila):
+    _open(page, voila, "circuit_explorer")
+    bars = ".js-plotly-plot .bars path"
+    page.wait_for_selector(bars, state="attached", timeout=30_000)
+    before = page.eval_on_selector_all(bars, "els => els.map(e => e.getAttribute('d'))")
+    page.locator("button", has_text="Add").first.click()
+    page.wait_for_function("(b) => JSON.stringify([...document.querySelectorAll('.js-plotly-plot .bars path')]"
+                           ".map(e => e.getAttribute('d'))) !== b", arg=json.dumps(before), timeout=20_000)
+    screenshot(page, "voila_circuit")
+
+
+def test_landscape_demo_in_voila(page, voila):
+    _open(page, voila, "landscape_explorer")
+    plot = page.locator(".js-plotly-plot").first
+    before = plot.screenshot()
+    page.locator("button", has_text="Centre here").first.wait_for()
+    plot.click(position={"x": 120, "y": 120})  # click a point on the contour: the marker moves there
+    after = wait_for_new_image(page, plot, before)
+    screenshot(page, "voila_landscape")
+    assert after != before, "the landscape did not change after changing the span"
