@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
+from qmlwidgets._validate import probability as _prob, positive as _positive
 
 __all__ = [
     "ONE_QUBIT_GATES",
@@ -71,24 +72,6 @@ GATE_TIMES = {"one_qubit": 0.05, "two_qubit": 0.3, "measure": 1.0}
 
 
 # ----------------------------------------------------------------------------- checks
-def _prob(value: Any, name: str, hi: float = 1.0) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a probability in [0, {hi:g}], got {value!r}") from None
-    if not (0.0 <= v <= hi):
-        raise ValueError(f"{name} must be a probability in [0, {hi:g}], got {value!r}")
-    return v
-
-
-def _positive(value: Any, name: str) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a positive number, got {value!r}") from None
-    if not (math.isfinite(v) and v > 0):
-        raise ValueError(f"{name} must be a positive number, got {value!r}")
-    return v
 
 
 def _int(value: Any, name: str, lo: int, hi: int) -> int:

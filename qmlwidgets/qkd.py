@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 import numpy as np
+from qmlwidgets._validate import probability as _prob
 
 __all__ = [
     "BASIS_NAMES",
@@ -75,15 +76,6 @@ def _bits(a: Any, name: str) -> np.ndarray:
         raise ValueError(f"{name} must contain only 0 and 1")
     return arr.astype(np.uint8)
 
-
-def _prob(value: Any, name: str) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a probability in [0, 1], got {value!r}") from None
-    if not 0.0 <= v <= 1.0:
-        raise ValueError(f"{name} must be a probability in [0, 1], got {value!r}")
-    return v
 
 
 def _int(value: Any, name: str, lo: int, hi: int | None = None) -> int:
