@@ -59,7 +59,9 @@ def env() -> dict:
 def lab() -> int:
     install()
     extra = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
-    return run(PY, "-m", "jupyterlab", FIRST_LESSON, *extra, *sys.argv[2:], env=env())
+    # root_dir = the course folder, so the file browser shows lessons/, solutions/ and demos/
+    return run(PY, "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT}", FIRST_LESSON, *extra, *sys.argv[2:],
+               env=env())
 
 
 def test() -> int:

@@ -57,3 +57,20 @@ def test_public_api_is_lazy():
     code = "import sys, qmlwidgets; print('qiskit' in sys.modules, 'plotly' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_lab_command_opens_lesson_00_with_the_whole_course_in_the_file_browser(monkeypatch):
+    import importlib.util
+    import sys
+    spec = importlib.util.spec_from_file_location("course_cli", ROOT / "course.py")
+    course = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(course)
+    calls = []
+    monkeypatch.setattr(course, "install", lambda: None)
+    monkeypatch.setattr(course, "run", lambda *cmd, **kw: calls.append([str(c) for c in cmd]) or 0)
+    monkeypatch.setattr(sys, "argv", ["course.py", "lab"])
+    assert course.lab() == 0
+    (cmd,) = calls
+    assert cmd[1:3] == ["-m", "jupyterlab"]
+    assert f"--ServerApp.root_dir={ROOT}" in cmd and "lessons/00_welcome.ipynb" in cmd
+    assert (ROOT / "lessons" / "00_welcome.ipynb").exists()
