@@ -17,6 +17,7 @@ Example::
 """
 from __future__ import annotations
 
+import math
 from copy import deepcopy
 from typing import Any, Iterable
 
@@ -27,8 +28,28 @@ from plotly.serializers import _js_to_py
 from traitlets import Dict, List
 
 
+_LEAF = (int, str, bool, type(None))
+
+
 def _plain(value: Any, widget_manager: Any = None) -> Any:
     """JSON-ready copy: numpy arrays/scalars become lists/floats, NaN/inf become None."""
+    kind = type(value)
+    if kind is float:
+        return value if math.isfinite(value) else None
+    if kind in _LEAF:
+        return value
+    if kind is list or kind is tuple:  # hot path: long lists of plain numbers
+        out = []
+        append = out.append
+        for v in value:
+            k = type(v)
+            if k is float:
+                append(v if math.isfinite(v) else None)
+            elif k in _LEAF:
+                append(v)
+            else:
+                append(_plain(v))
+        return out
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -37,8 +58,8 @@ def _plain(value: Any, widget_manager: Any = None) -> Any:
         if value.dtype.kind == "f" and not np.isfinite(value).all():  # JSON has no NaN: use null (a gap)
             return np.where(np.isfinite(value), value, None).tolist()
         return value.tolist()
-    if isinstance(value, (float, np.floating)) and not np.isfinite(value):
-        return None
+    if isinstance(value, (float, np.floating)):
+        return float(value) if np.isfinite(value) else None
     if isinstance(value, np.generic):
         return value.item()
     if value is Undefined:  # plotly's "reset this property" marker
