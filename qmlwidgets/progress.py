@@ -68,6 +68,11 @@ def find_notebooks(paths: Iterable[str | os.PathLike]) -> list[Path]:
     return found
 
 
+# The kernel's own start-up log (e.g. ipykernel's "running over TCP" notice) would interleave
+# with the report; a learner's errors and prints still come back through the notebook outputs.
+QUIET_KERNEL = ["--IPKernelApp.log_level=ERROR"]
+
+
 def run_notebook(path: Path, timeout: int = 300) -> NotebookReport:
     """Execute a copy of ``path`` (cells keep running after an error) and collect verdicts."""
     import nbformat
@@ -84,7 +89,8 @@ def run_notebook(path: Path, timeout: int = 300) -> NotebookReport:
             report.errors.append(f"cannot read the notebook: {exc}")
             return report
         client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
-                                store_widget_state=False, resources={"metadata": {"path": str(path.parent.resolve())}})
+                                store_widget_state=False, resources={"metadata": {"path": str(path.parent.resolve())}},
+                                extra_arguments=QUIET_KERNEL)
         try:
             client.execute()
         except Exception as exc:  # kernel died, timeout, ...
@@ -108,18 +114,28 @@ def _bar(done: int, total: int, width: int = 24) -> str:
     return "[" + "#" * filled + "-" * (width - filled) + f"] {done}/{total}"
 
 
-def progress(paths: Iterable[str | os.PathLike], *, timeout: int = 300, out: TextIO | None = None) -> list[NotebookReport]:
-    """Run every notebook under ``paths`` and print a per-lesson report; returns the reports."""
+def progress(paths: Iterable[str | os.PathLike], *, timeout: int = 300, out: TextIO | None = None,
+             status: TextIO | None = None) -> list[NotebookReport]:
+    """Run every notebook under ``paths`` and print a per-lesson report; returns the reports.
+
+    The report goes to ``out`` (stdout), the progress bar to ``status`` (stderr), so
+    ``python -m qmlwidgets progress alice/ > alice.txt`` shows the bar and saves a clean report.
+
+    >>> progress(["lessons/00_welcome.ipynb"])  # doctest: +SKIP
+    """
     out = out or sys.stdout
+    status = status or sys.stderr
     notebooks = find_notebooks(paths)
     if not notebooks:
         raise ValueError("no notebooks found: give a folder such as lessons/ or .ipynb files")
+    live = getattr(status, "isatty", lambda: False)()  # redraw one line on a terminal, else a line each
     reports = []
     for k, nb in enumerate(notebooks):
-        print(f"\r{_bar(k, len(notebooks))} running {nb.name} ...".ljust(78), end="", file=out, flush=True)
+        line = f"{_bar(k, len(notebooks))} running {nb.name} ..."
+        print(f"\r{line.ljust(78)}" if live else line, end="" if live else "\n", file=status, flush=True)
         reports.append(run_notebook(nb, timeout=timeout))
-    print(f"\r{_bar(len(notebooks), len(notebooks))} done".ljust(78), file=out)
-    print(file=out)
+    done = f"{_bar(len(notebooks), len(notebooks))} done"
+    print(f"\r{done.ljust(78)}" if live else done, file=status, flush=True)
     total_pass = total = 0
     for r in reports:
         total_pass += r.passed

@@ -84,3 +84,23 @@ def test_landscape_demo_in_voila(page, voila):
     after = wait_for_new_image(page, plot, before)
     screenshot(page, "voila_landscape")
     assert after != before, "the landscape did not change after changing the span"
+
+
+def test_binder_style_voila_link_through_the_jupyter_server(page, jupyter_lab):
+    """The README/guide Binder demo links open `voila/render/demos/...` on a Jupyter server (Voilà's
+    server extension), not a standalone Voilà: that path must render the app and react too."""
+    page.goto(f"http://127.0.0.1:{jupyter_lab.port}/voila/render/demos/bloch_explorer.ipynb?token={jupyter_lab.token}",
+              timeout=120_000)
+    page.locator(".js-plotly-plot").first.wait_for(timeout=120_000)
+    shown_code = page.eval_on_selector_all(".jp-CodeCell .jp-InputArea",
+                                           "els => els.filter(e => e.offsetParent !== null && e.innerText.trim())"
+                                           ".map(e => e.innerText.slice(0, 80))")
+    assert shown_code == [], f"Voilà should show no code, shows {shown_code}"
+    readout = page.locator(".widget-html-content", has_text="θ").first
+    before = readout.inner_text()
+    drag_slider(page, page.locator(".widget-slider", has_text="θ").first, 0.3)
+    page.wait_for_function("(t) => [...document.querySelectorAll('.widget-html-content')]"
+                           ".some(e => e.textContent.includes('θ') && e.textContent !== t)", arg=before,
+                           timeout=20_000)
+    assert page.locator("text=Traceback").count() == 0
+    screenshot(page, "voila_server_extension_bloch")

@@ -20,16 +20,24 @@ def test_verdict_lines_are_parsed():
         ("Exercise 1 — a", "pass"), ("Exercise 2 — b", "fail"), ("Exercise 3 — c", "todo")]
 
 
+LESSONS = ["00_welcome.ipynb", "03_entanglement.ipynb"]
+
+
 def _report(paths):
-    buf = io.StringIO()
-    return progress(paths, out=buf, timeout=120), buf.getvalue()
+    buf, bar = io.StringIO(), io.StringIO()
+    reports = progress(paths, out=buf, status=bar, timeout=120)
+    assert "] 0/" in bar.getvalue() and "done" in bar.getvalue() and "\r" not in bar.getvalue()  # not a terminal
+    assert "[#" not in buf.getvalue() and "running" not in buf.getvalue()  # the report has no progress bar
+    return reports, buf.getvalue()
 
 
 def test_solved_student_and_broken_copies(tmp_path):
     solved = tmp_path / "solved"
     student = tmp_path / "student"
-    shutil.copytree(ROOT / "solutions", solved, ignore=shutil.ignore_patterns("[1-9]*"))
-    shutil.copytree(ROOT / "lessons", student, ignore=shutil.ignore_patterns("[1-9]*"))
+    for src, dst in ((ROOT / "solutions", solved), (ROOT / "lessons", student)):
+        dst.mkdir()
+        for name in LESSONS:  # two lessons keep this quick; nbval runs every notebook anyway
+            shutil.copy(src / name, dst / name)
     broken = tmp_path / "broken"
     broken.mkdir()
     nb = nbformat.read(ROOT / "solutions" / "00_welcome.ipynb", as_version=4)
@@ -41,6 +49,7 @@ def test_solved_student_and_broken_copies(tmp_path):
     before = (broken / "00_welcome.ipynb").read_bytes()
 
     reports, text = _report([solved])
+    assert [r.path.name for r in reports] == LESSONS and sum(len(r.exercises) for r in reports) == 4
     assert all(r.passed == len(r.exercises) > 0 and not r.errors for r in reports)
     reports, text = _report([student])
     assert all(r.passed == 0 and r.exercises for r in reports)
@@ -60,3 +69,15 @@ def test_bad_path_is_a_clear_error(tmp_path):
     out = subprocess.run([sys.executable, "-m", "qmlwidgets", "progress", str(tmp_path / "nothing")],
                          capture_output=True, text=True)
     assert out.returncode == 2 and "expected a notebook" in out.stderr
+
+
+def test_command_line_report_is_clean_when_redirected(tmp_path):
+    """`progress alice/ > alice.txt`: the file gets the report only; the bar goes to stderr and the
+    kernel's start-up log (ipykernel's TCP notice) is not interleaved with either."""
+    out = subprocess.run([sys.executable, "-m", "qmlwidgets", "progress", str(ROOT / "lessons" / "00_welcome.ipynb")],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[0] == "00_welcome.ipynb: 0/1 exercises pass"
+    assert out.stdout.rstrip().endswith("Total: 0/1 exercises pass in 1 notebook(s).")
+    assert out.stderr.splitlines() == ["[------------------------] 0/1 running 00_welcome.ipynb ...",
+                                       "[########################] 1/1 done"]
