@@ -53,14 +53,17 @@ def _open(page, base, name):
     assert page.locator("text=Traceback").count() == 0
 
 
-def test_bloch_demo_in_voila(page, voila):
-    _open(page, voila, "bloch_explorer")
-    readout = page.locator(".widget-html-content", has_text="θ").first
-    before = readout.inner_text()
-    drag_slider(page, page.locator(".widget-slider", has_text="θ").first, 0.7)
+def _drag_theta_and_see_the_readout_change(page, fraction: float) -> None:
+    before = page.locator(".widget-html-content", has_text="θ").first.inner_text()
+    drag_slider(page, page.locator(".widget-slider", has_text="θ").first, fraction)
     page.wait_for_function("(t) => [...document.querySelectorAll('.widget-html-content')]"
                            ".some(e => e.textContent.includes('θ') && e.textContent !== t)", arg=before,
                            timeout=20_000)
+
+
+def test_bloch_demo_in_voila(page, voila):
+    _open(page, voila, "bloch_explorer")
+    _drag_theta_and_see_the_readout_change(page, 0.7)
     screenshot(page, "voila_bloch")
 
 
@@ -96,11 +99,6 @@ def test_binder_style_voila_link_through_the_jupyter_server(page, jupyter_lab):
                                            "els => els.filter(e => e.offsetParent !== null && e.innerText.trim())"
                                            ".map(e => e.innerText.slice(0, 80))")
     assert shown_code == [], f"Voilà should show no code, shows {shown_code}"
-    readout = page.locator(".widget-html-content", has_text="θ").first
-    before = readout.inner_text()
-    drag_slider(page, page.locator(".widget-slider", has_text="θ").first, 0.3)
-    page.wait_for_function("(t) => [...document.querySelectorAll('.widget-html-content')]"
-                           ".some(e => e.textContent.includes('θ') && e.textContent !== t)", arg=before,
-                           timeout=20_000)
+    _drag_theta_and_see_the_readout_change(page, 0.3)
     assert page.locator("text=Traceback").count() == 0
     screenshot(page, "voila_server_extension_bloch")
