@@ -33,6 +33,8 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
+from ._validate import angle, whole_number
+
 __all__ = [
     "GATES",
     "MAX_QUBITS",
@@ -377,14 +379,8 @@ class CircuitModel:
         return (x,)
 
     @staticmethod
-    def _check_angle(angle: Any, gate: str) -> float:
-        try:
-            a = float(angle)
-        except (TypeError, ValueError):
-            raise ValueError(f"{gate}: angle must be a real number (radians), got {angle!r}") from None
-        if not math.isfinite(a):
-            raise ValueError(f"{gate}: angle must be a finite number (radians), got {a}")
-        return a
+    def _check_angle(value: Any, gate: str) -> float:
+        return angle(value, f"{gate}: angle")
 
     @staticmethod
     def _check_parameter_name(name: Any, gate: str = "parameter") -> str:
@@ -677,14 +673,7 @@ class CircuitModel:
     def set_step(self, k: int) -> "CircuitModel":
         """Show the state after the first ``k`` gates (0 = |0...0>, len(gates) = final)."""
         g = len(self.gates)
-        try:
-            if isinstance(k, bool):
-                raise TypeError
-            ki = operator.index(k)
-        except TypeError:
-            raise ValueError(f"step must be an integer from 0 to {g}, got {k!r}") from None
-        if not 0 <= ki <= g:
-            raise ValueError(f"step must be from 0 to {g} (the number of gates), got {ki}")
+        ki = whole_number(k, "step", 0, g, " (the number of gates)")
         self._step = None if ki == g else ki
         return self
 
@@ -859,14 +848,7 @@ class CircuitModel:
         Seeded: a model built with the same seed gives the same sequence of results.
         Uses ``qmlwidgets.engine.Sampler`` when available, else Qiskit's StatevectorSampler.
         """
-        try:
-            if isinstance(shots, bool):
-                raise TypeError
-            s = operator.index(shots)
-        except TypeError:
-            raise ValueError(f"shots must be a whole number from 1 to {MAX_SHOTS}, got {shots!r}") from None
-        if not 1 <= s <= MAX_SHOTS:
-            raise ValueError(f"shots must be from 1 to {MAX_SHOTS}, got {s}")
+        s = whole_number(shots, "shots", 1, MAX_SHOTS)
         qc = self.circuit(step=self.step, bound=True)
         qc.measure_all()
         seed = int(self._rng.integers(2**31 - 1))

@@ -35,6 +35,8 @@ from typing import Any
 
 import numpy as np
 
+from ._validate import angle as _angle
+
 __all__ = [
     "MAX_QUBITS",
     "GATES",
@@ -439,13 +441,7 @@ def _check_angle(key: str, angle: float | None) -> float | None:
     if _GATE_ROTATIONS[key][1] is None:
         if angle is None:
             raise ValueError(f"gate {key!r} needs an angle (in radians), e.g. angle=np.pi / 2")
-        try:
-            angle = float(angle)
-        except (TypeError, ValueError):
-            raise ValueError(f"angle {angle!r} is not a number; expected an angle in radians") from None
-        if not np.isfinite(angle):
-            raise ValueError(f"angle {angle} is not finite; expected an angle in radians")
-        return angle
+        return _angle(angle, "angle")
     if angle is not None:
         raise ValueError(f"gate {key!r} takes no angle (got angle={angle!r}); only rx, ry, rz do")
     return None

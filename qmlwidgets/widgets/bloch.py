@@ -31,6 +31,7 @@ import plotly.graph_objects as go
 from qmlwidgets.widgets._figure import CourseFigure, ResendOnDisplay
 
 from .. import states as S
+from .._validate import angle
 
 if TYPE_CHECKING:  # pragma: no cover
     from qiskit import QuantumCircuit
@@ -454,13 +455,7 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
 
     @staticmethod
     def _check_real(x: Any, name: str) -> float:
-        try:
-            v = float(x)
-        except (TypeError, ValueError):
-            raise ValueError(f"{name}={x!r} is not a number; expected an angle in radians") from None
-        if not math.isfinite(v):
-            raise ValueError(f"{name}={x!r} is not finite; expected an angle in radians")
-        return v
+        return angle(x, name)
 
     def _push(self) -> None:
         self._undo.append(self._snap)
