@@ -139,3 +139,11 @@ def test_example_progress_report_has_the_shape_the_command_prints():
     source = (ROOT / "qmlwidgets" / "progress.py").read_text(encoding="utf-8")
     for fragment in ["exercises pass", "(the rest of the notebook still ran)", "Total: ", " done"]:
         assert fragment in source
+
+
+def test_rehearsal_totals_match_the_course():
+    """§4's "rehearse it before class" line states what `progress solutions/` and `lessons/` must print."""
+    checkers = len(re.findall(r'@checker\("Exercise ', "".join(
+        p.read_text(encoding="utf-8") for p in (ROOT / "qmlwidgets" / "checks").glob("lesson*.py"))))
+    assert f"`Total: {checkers}/{checkers} exercises pass in {len(SOLUTIONS)} notebook(s).`" in GUIDE
+    assert f"`lessons/` with `0/{checkers}`" in GUIDE
