@@ -5,6 +5,7 @@ Without Chromium these tests skip with a clear message, unless QML_REQUIRE_BROWS
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -79,17 +80,39 @@ def jupyter_lab(tmp_path_factory):
     tracker.mkdir(parents=True)  # render every cell (no virtual scrolling) so outputs can be found
     (tracker / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
     port, token = _free_port(), secrets.token_hex(16)
-    log = open(home / "lab.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-         f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={root}", "--LabApp.news_url=", "--ServerApp.disable_check_xsrf=False",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.extension_manager=readonly"]
-        + (["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),
-        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        _wait_until_up(proc, port, token, home)
+    cmd = ([sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root}", "--LabApp.news_url=", "--ServerApp.disable_check_xsrf=False",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.extension_manager=readonly"]
+           + (["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []))
+    with serve("JupyterLab", cmd, f"http://127.0.0.1:{port}/api/status?token={token}", home / "lab.log",
+               cwd=root, env=env) as proc:
         yield Lab(root, port, token, proc)
+
+
+@contextlib.contextmanager
+def serve(name: str, cmd: list[str], ready_url: str, log_path: Path, **popen):
+    """Start a server process, wait (90 s at most) until ``ready_url`` answers, stop it afterwards.
+
+    A server that exits or never answers fails the test with the end of its log.
+    """
+    log = open(log_path, "w")
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, **popen)
+    try:
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(ready_url, timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    break
+                time.sleep(0.5)
+        else:
+            pytest.fail(f"{name} did not start within 90 s:\n" + log_path.read_text()[-3000:])
+        if proc.poll() is not None:
+            pytest.fail(f"{name} exited:\n" + log_path.read_text()[-3000:])
+        yield proc
     finally:
         proc.terminate()
         try:
@@ -97,22 +120,6 @@ def jupyter_lab(tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
-
-
-def _wait_until_up(proc, port, token, home) -> None:
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                break
-            time.sleep(0.5)
-    else:
-        pytest.fail("JupyterLab did not start within 90 s:\n" + (home / "lab.log").read_text()[-3000:])
-    if proc.poll() is not None:
-        pytest.fail("JupyterLab exited:\n" + (home / "lab.log").read_text()[-3000:])
 
 
 @pytest.fixture

@@ -1,15 +1,11 @@
 """Each demo as a Voilà app on 127.0.0.1: it renders its widget in Chromium and reacts to one interaction."""
 import json
 import os
-import subprocess
 import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, _free_port, screenshot
+from conftest import ROOT, _free_port, screenshot, serve
 from labdriver import drag_slider, wait_for_new_image
 
 pytestmark = pytest.mark.browser
@@ -21,28 +17,10 @@ def voila(tmp_path_factory):
     port = _free_port()
     env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1", JUPYTER_CONFIG_DIR=str(home / "config"),
                JUPYTER_RUNTIME_DIR=str(home / "runtime"), PYTHONWARNINGS="ignore")
-    log = open(home / "voila.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "voila", "--no-browser", f"--port={port}",
-                             "--Voila.ip=127.0.0.1", "--ServerApp.port_retries=0", str(ROOT / "demos")],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.time() + 90
-        while time.time() < deadline and proc.poll() is None:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
-        if proc.poll() is not None or time.time() >= deadline:
-            pytest.fail("Voilà did not start:\n" + (home / "voila.log").read_text()[-3000:])
+    cmd = [sys.executable, "-m", "voila", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+           "--ServerApp.port_retries=0", str(ROOT / "demos")]
+    with serve("Voilà", cmd, f"http://127.0.0.1:{port}/", home / "voila.log", cwd=ROOT, env=env):
         yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def _open(page, base, name):
