@@ -16,6 +16,7 @@ Example::
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -47,6 +48,18 @@ class CheckResult(int):
 
     def _ipython_display_(self) -> None:  # the printed verdict is the display
         pass
+
+
+def finite_number(answer: Any, hint: str) -> float:
+    """``answer`` as a finite float; otherwise raise a failing :class:`Verdict` (``hint`` when it is
+    not a number at all, e.g. "Give one number: the number of shots.")."""
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        raise Verdict(False, hint) from None
+    if not math.isfinite(value):
+        raise Verdict(False, "Your answer is not a finite number.")
+    return value
 
 
 def is_missing(answer: Any) -> bool:

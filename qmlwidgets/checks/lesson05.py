@@ -6,18 +6,13 @@ from typing import Any
 
 import numpy as np
 
-from qmlwidgets.checks._core import Verdict, checker
+from qmlwidgets.checks._core import Verdict, checker, finite_number
 
 
 @checker("Exercise 5.1 — shots for a 0.01 standard error")
 def shots_needed(answer: Any) -> Verdict:
     """``answer``: shots so that a kernel value near 0.5 has standard error 0.01 (= 2500)."""
-    try:
-        shots = float(answer)
-    except (TypeError, ValueError):
-        return Verdict(False, "Give one number: the number of shots.")
-    if not math.isfinite(shots):
-        return Verdict(False, "Your answer is not a finite number.")
+    shots = finite_number(answer, "Give one number: the number of shots.")
     want = 0.5 * 0.5 / 0.01**2  # 2500
     if math.isclose(shots, want, rel_tol=0.01):
         return Verdict(True, "k(1 − k)/ε² = 0.25 / 0.0001 = 2500 shots. Halving the error costs 4× the shots.")

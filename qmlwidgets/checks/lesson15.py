@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from qmlwidgets.checks._core import Verdict, checker
+from qmlwidgets.checks._core import Verdict, checker, finite_number
 
 
 def _bits(x: Any, name: str) -> np.ndarray:
@@ -44,12 +44,7 @@ def sifted_key(answer: Any, alice_bits: Any = None, alice_bases: Any = None,
 @checker("Exercise 15.2 — the error rate Eve causes")
 def intercept_qber(answer: Any) -> Verdict:
     """``answer``: expected QBER when Eve intercepts and resends 40 % of the qubits (= 0.1)."""
-    try:
-        q = float(answer)
-    except (TypeError, ValueError):
-        return Verdict(False, "Give one number: the expected error rate as a fraction.")
-    if not math.isfinite(q):
-        return Verdict(False, "Your answer is not a finite number.")
+    q = finite_number(answer, "Give one number: the expected error rate as a fraction.")
     want = 0.4 * 0.5 * 0.5
     if math.isclose(q, want, abs_tol=1e-3):
         return Verdict(True, "0.4 × ½ (wrong basis) × ½ (Bob's result then random) = 0.1: "
@@ -77,12 +72,7 @@ def qber_estimate(answer: Any, alice_sample: Any = None, bob_sample: Any = None)
     """``answer``: fraction of positions where the revealed samples differ."""
     a, b = np.asarray(alice_sample), np.asarray(bob_sample)
     want = float(np.mean(a != b))
-    try:
-        q = float(answer)
-    except (TypeError, ValueError):
-        return Verdict(False, "Give one number: the fraction of revealed bits that disagree.")
-    if not math.isfinite(q):
-        return Verdict(False, "Your answer is not a finite number.")
+    q = finite_number(answer, "Give one number: the fraction of revealed bits that disagree.")
     if math.isclose(q, want, abs_tol=1e-9):
         m = a.size
         se = math.sqrt(want * (1 - want) / m) if m else 0.0

@@ -1,12 +1,11 @@
 """Checkers for lesson 16 (capstone project)."""
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
-from qmlwidgets.checks._core import Verdict, checker
+from qmlwidgets.checks._core import Verdict, checker, finite_number
 
 #: the lowest test accuracy Exercise 16.1 accepts
 MIN_ACCURACY = 0.85
@@ -103,12 +102,7 @@ def hardware_cost(answer: Any, design: Any = None, seed_transpiler: int = SEED) 
     qc = _circuit(design)
     if isinstance(answer, noise.TranspileCost):
         return Verdict(False, "Give the number itself: `cost.two_qubit_gates`.")
-    try:
-        n = float(answer)
-    except (TypeError, ValueError):
-        return Verdict(False, "Give one whole number: the two-qubit gates after transpiling.")
-    if not math.isfinite(n):
-        return Verdict(False, "Your answer is not a finite number.")
+    n = finite_number(answer, "Give one whole number: the two-qubit gates after transpiling.")
     hh = noise.transpile_cost(qc, "heavy-hex", seed_transpiler=seed_transpiler)
     if n == hh.two_qubit_gates:
         logical = noise.transpile_table(qc, [], seed_transpiler=seed_transpiler)[0]

@@ -40,3 +40,13 @@ def test_result_compares_like_a_bool_and_displays_nothing(capsys):
     assert ok == True and bad == False  # noqa: E712
     assert repr(ok) == "True" and repr(bad) == "False"
     assert ok._ipython_display_() is None
+
+
+def test_finite_number_turns_non_numbers_into_the_checkers_hint(capsys):
+    from qmlwidgets.checks import lesson05, lesson15
+    from qmlwidgets.checks._core import finite_number
+    assert finite_number("2.5", "Give one number.") == 2.5
+    assert not lesson05.shots_needed("many")
+    assert "Give one number: the number of shots." in capsys.readouterr().out
+    assert not lesson15.intercept_qber(float("nan"))
+    assert "Your answer is not a finite number." in capsys.readouterr().out
