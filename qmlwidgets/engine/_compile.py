@@ -15,7 +15,7 @@ from qiskit.circuit import (
     QuantumCircuit,
 )
 from qiskit.circuit.library import PauliEvolutionGate
-from qiskit.quantum_info import Operator, SparseObservable, SparsePauliOp, Statevector
+from qiskit.quantum_info import Operator, Pauli, SparseObservable, SparsePauliOp, Statevector
 
 from . import _ops
 from ._expr import SlotExpr, compile_expr
@@ -86,6 +86,15 @@ def classify_matrix(m: np.ndarray, axes, ndim: int) -> _ops.Op | None:
         ph = m[np.arange(d), perm]
         return _ops.Mono(axes, perm, ph, ndim)
     return _ops.Dense(axes, m, ndim)
+
+
+def pauli_rotation(label: str, slot, axes: Sequence[int], ndim: int) -> _ops.Op | None:
+    """exp(-i θ/2 P) for the Pauli ``label`` on ``axes``: a rotation bound to parameter ``slot``
+    when it is a slot index (int), else the fixed matrix for the angle ``slot`` (None = identity)."""
+    if isinstance(slot, int):
+        return _ops.PRot(pauli_mono(label, axes, ndim), slot)
+    m = np.cos(slot / 2) * np.eye(2 ** len(axes)) - 1j * np.sin(slot / 2) * Pauli(label).to_matrix()
+    return classify_matrix(m, axes, ndim)
 
 
 class CompiledCircuit:
@@ -284,7 +293,6 @@ class CompiledCircuit:
         if np.any(np.abs(H.coeffs.imag) > 1e-12):
             raise ValueError("PauliEvolutionGate needs a Hermitian operator (real Pauli coefficients)")
         t = op.params[0]
-        k = len(axes)
         paulis = H.paulis
         commuting = all(
             paulis[i].commutes(paulis[j]) for i in range(len(paulis)) for j in range(i + 1, len(paulis))
@@ -298,16 +306,9 @@ class CompiledCircuit:
                 sub_axes = [axes[j] for j, _ in sub]
                 sub_label = "".join(ch for _, ch in reversed(sub))
                 angle = t * float(2 * c)
-                slot = self._slot(angle)
-                if isinstance(slot, int):
-                    out.append(_ops.PRot(pauli_mono(sub_label, sub_axes, ndim), slot))
-                else:
-                    from qiskit.quantum_info import Pauli
-
-                    m = np.cos(slot / 2) * np.eye(2 ** len(sub_axes)) - 1j * np.sin(slot / 2) * Pauli(sub_label).to_matrix()
-                    o = classify_matrix(m, sub_axes, ndim)
-                    if o is not None:
-                        out.append(o)
+                o = pauli_rotation(sub_label, self._slot(angle), sub_axes, ndim)
+                if o is not None:
+                    out.append(o)
             return
         lam, W = np.linalg.eigh(H.to_matrix())
         if not _is_symbolic(t):
@@ -347,18 +348,9 @@ class CompiledCircuit:
     def _native(self, name, params, axes, out, ndim):
         """Emit kernels for a standard gate whose parameters may be symbolic."""
         if name in _PAULI_ROT:
-            label = _PAULI_ROT[name]
-            s = self._slot(params[0])
-            P = pauli_mono(label, axes, ndim)
-            if isinstance(s, int):
-                out.append(_ops.PRot(P, s))
-            else:
-                from qiskit.quantum_info import Pauli
-
-                m = np.cos(s / 2) * np.eye(2 ** len(axes)) - 1j * np.sin(s / 2) * Pauli(label).to_matrix()
-                o = classify_matrix(m, axes, ndim)
-                if o is not None:
-                    out.append(o)
+            o = pauli_rotation(_PAULI_ROT[name], self._slot(params[0]), axes, ndim)
+            if o is not None:
+                out.append(o)
             return
         if name in ("p", "u1"):
             s = self._slot(params[0])
