@@ -5,7 +5,7 @@ notebook's run time, which must stay under 30 s.
 
 Usage::
 
-    python tools/run_notebooks.py                       # every notebook in solutions/ and lessons/
+    python tools/run_notebooks.py                       # every notebook in solutions/, lessons/, demos/
     python tools/run_notebooks.py solutions/03_*.ipynb  # some
     python tools/run_notebooks.py lessons/              # a folder
 """
@@ -20,6 +20,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from qmlwidgets.progress import QUIET_KERNEL, find_notebooks
+
 ROOT = Path(__file__).resolve().parents[1]
 KERNEL = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
@@ -30,7 +32,7 @@ def run(path: Path, timeout: int = 120) -> tuple[float, list[str]]:
     nb.metadata["kernelspec"] = KERNEL
     nb.metadata.pop("widgets", None)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
-                            extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no kernel start-up notices
+                            extra_arguments=QUIET_KERNEL,
                             store_widget_state=False, resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     client.execute()
@@ -48,25 +50,15 @@ def run(path: Path, timeout: int = 120) -> tuple[float, list[str]]:
     return seconds, problems
 
 
-def notebooks(paths: list[Path]) -> list[Path]:
-    """Expand folders to the notebooks they contain (sorted); a missing path is an error."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found += sorted(path.glob("*.ipynb"))
-        elif path.suffix == ".ipynb" and path.is_file():
-            found.append(path)
-        else:
-            raise SystemExit(f"run_notebooks: {path} is neither a notebook (.ipynb) nor a folder")
-    return found
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("paths", nargs="*", type=Path)
     args = ap.parse_args(argv)
     os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
-    paths = notebooks(args.paths or [ROOT / f for f in ("solutions", "lessons", "demos")])
+    try:
+        paths = find_notebooks(args.paths or [ROOT / f for f in ("solutions", "lessons", "demos")])
+    except ValueError as exc:
+        ap.error(str(exc))
     if not paths:
         ap.error("no notebooks found: give .ipynb files or folders that contain them")
     failed = 0

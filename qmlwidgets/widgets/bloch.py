@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
 import numpy as np
-import plotly.graph_objects as go
 
 from qmlwidgets.widgets._figure import CourseFigure, ResendOnDisplay
 
@@ -368,7 +367,7 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
         array([[0., 1., 0.]])
         """
         q = self._selected if qubit is None else self._check_qubit(qubit)
-        th, ph = self._check_real(theta, "theta"), self._check_real(phi, "phi")
+        th, ph = angle(theta, "theta"), angle(phi, "phi")
         target = np.array([np.sin(th) * np.cos(ph), np.sin(th) * np.sin(ph), np.cos(th)])
         dragging = self._snap.drag == q and bool(self._undo)
         base = self._undo[-1] if dragging else self._snap
@@ -452,10 +451,6 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
         if isinstance(qubit, bool) or not isinstance(qubit, (int, np.integer)) or not 0 <= qubit < n:
             raise ValueError(f"qubit={qubit!r} is not valid; expected an integer from 0 to {n - 1}")
         return int(qubit)
-
-    @staticmethod
-    def _check_real(x: Any, name: str) -> float:
-        return angle(x, name)
 
     def _push(self) -> None:
         self._undo.append(self._snap)
