@@ -7,10 +7,19 @@ A gate parameter is a float, a bare :class:`~qiskit.circuit.Parameter`, or a
 derivatives (for the chain rule of gradients).
 
 Fast paths: constants, bare parameters and linear expressions (detected through
-``ParameterExpression.gradient``).  General expressions are replayed from Qiskit's own
-operation record (``_qpy_replay``, the same stack program QPY serialises) with numpy
-ufuncs; the result is checked once against ``bind_all`` at a random point, and if the
-replay is not understood we fall back to binding row by row (slow but exact).
+``ParameterExpression.gradient``).  General expressions go through Qiskit's public SymPy
+interoperability (``ParameterExpression.sympify``) and ``sympy.lambdify`` into one
+vectorised numpy function; the result is checked once against ``bind_all`` at random
+points, and if it disagrees we bind row by row instead (slow but exact).  Only public
+Qiskit API is used.
+
+Example::
+
+    >>> from qiskit.circuit import Parameter
+    >>> x, y = Parameter("x"), Parameter("y")
+    >>> slot = compile_expr((x * y).sin(), {x: 0, y: 1}, [x, y])
+    >>> slot.kind, round(float(slot(np.array([[0.5, 1.0]]))[0]), 6)
+    ('general', 0.479426)
 """
 from __future__ import annotations
 
@@ -20,30 +29,6 @@ import numpy as np
 from qiskit.circuit import Parameter, ParameterExpression
 
 Fn = Callable[[np.ndarray], np.ndarray]
-
-_BINARY = {
-    0: lambda a, b: a + b,
-    1: lambda a, b: a - b,
-    2: lambda a, b: a * b,
-    3: lambda a, b: a / b,
-    4: lambda a, b: np.power(a, b),
-    18: lambda a, b: b - a,
-    19: lambda a, b: b / a,
-    20: lambda a, b: np.power(b, a),
-}
-_UNARY = {
-    5: np.sin,
-    6: np.cos,
-    7: np.tan,
-    8: np.arcsin,
-    9: np.arccos,
-    10: np.exp,
-    11: np.log,
-    12: np.sign,
-    14: np.conjugate,
-    16: np.abs,
-    17: np.arctan,
-}
 
 
 class _Unsupported(Exception):
@@ -57,54 +42,18 @@ def _as_float(value: object) -> float:
     return float(value.real)
 
 
-def _replay_fn(expr: ParameterExpression, index: dict) -> Fn:
-    """Build ``f(X) -> values`` from the expression's replay program (a stack machine)."""
-    program = []
-    for inst in expr._qpy_replay:
-        op = getattr(inst, "op", None)
-        if op is None or not hasattr(inst, "lhs"):
-            raise _Unsupported("substitution record")
-        code = int(op)
-        entries = []
-        for side in (inst.lhs, inst.rhs):
-            if side is None:
-                continue
-            if isinstance(side, Parameter):
-                entries.append(("p", index[side]))
-            elif isinstance(side, ParameterExpression):
-                entries.append(("f", _replay_fn(side, index)))
-            elif isinstance(side, (int, float, complex, np.number)):
-                entries.append(("c", side))
-            else:
-                raise _Unsupported(f"operand {side!r}")
-        if code in _BINARY:
-            program.append((entries, _BINARY[code], 2))
-        elif code in _UNARY:
-            program.append((entries, _UNARY[code], 1))
-        else:
-            raise _Unsupported(f"op code {code}")
+def _sympy_fn(expr: ParameterExpression, index: dict) -> Fn:
+    """Build ``f(X) -> values`` with ``sympy.lambdify`` from ``expr.sympify()`` (public API)."""
+    import sympy  # only circuits with non-linear parameter expressions pay for the import
 
-    def fn(X: np.ndarray):
-        stack: list = []
-        for entries, func, arity in program:
-            for kind, val in entries:
-                if kind == "p":
-                    stack.append(X[:, val])
-                elif kind == "f":
-                    stack.append(val(X))
-                else:
-                    stack.append(val)
-            if arity == 2:
-                rhs = stack.pop()
-                lhs = stack.pop()
-                stack.append(func(lhs, rhs))
-            else:
-                stack.append(func(stack.pop()))
-        if len(stack) != 1:
-            raise _Unsupported("unbalanced program")
-        return stack[0]
-
-    return fn
+    own = sorted((index[p], p) for p in expr.parameters)
+    symbols = [sympy.Symbol(p.name) for _, p in own]  # sympify names each symbol after its Parameter
+    tree = expr.sympify()
+    if not tree.free_symbols <= set(symbols):
+        raise _Unsupported(f"sympify() returned symbols {tree.free_symbols} for parameters {symbols}")
+    cols = [c for c, _ in own]
+    f = sympy.lambdify(symbols, tree, modules="numpy")
+    return lambda X: f(*(X[:, c] for c in cols))
 
 
 def _loop_fn(expr: ParameterExpression, params: Sequence[Parameter]) -> Fn:
@@ -119,7 +68,9 @@ def _loop_fn(expr: ParameterExpression, params: Sequence[Parameter]) -> Fn:
     return fn
 
 
-def _finalise(fn: Fn) -> Fn:
+def _finalise(fn: Fn, route: str) -> Fn:
+    """Real-valued, batch-shaped wrapper; ``route`` records how values are computed."""
+
     def real_fn(X: np.ndarray) -> np.ndarray:
         with np.errstate(all="ignore"):
             val = np.asarray(fn(X))
@@ -132,6 +83,7 @@ def _finalise(fn: Fn) -> Fn:
             val = np.broadcast_to(val, (X.shape[0],)).copy()
         return val
 
+    real_fn.route = route  # type: ignore[attr-defined]  # "sympy" (vectorised) or "bind_all" (per row)
     return real_fn
 
 
@@ -231,7 +183,7 @@ def _general_fn(expr: ParameterExpression, index: dict, params: Sequence[Paramet
     rng = rng if rng is not None else np.random.default_rng(1234)
     P = len(params)
     try:
-        fn = _finalise(_replay_fn(expr, index))
+        fn = _finalise(_sympy_fn(expr, index), "sympy")
         # check against Qiskit at two random points (positive, to stay in log/sqrt domains)
         X = rng.uniform(0.1, 1.3, size=(2, P))
         ours = fn(X)
@@ -241,4 +193,4 @@ def _general_fn(expr: ParameterExpression, index: dict, params: Sequence[Paramet
                 raise _Unsupported("mismatch")
         return fn
     except (_Unsupported, KeyError, TypeError, AttributeError, ValueError):
-        return _finalise(_loop_fn(expr, params))
+        return _finalise(_loop_fn(expr, params), "bind_all")

@@ -8,6 +8,12 @@ code may hand numpy arrays to plotly freely. :class:`ResendOnDisplay` (a mixin f
 container widgets) re-sends nested figures' state just before they are displayed
 (plotly only does that for a figure displayed on its own, plotly/plotly.py#4998).
 
+plotly has no public switch for the wire format, so :class:`CourseFigure` uses the public
+ipywidgets serialisation protocol instead: every synced trait of ``go.FigureWidget`` that
+carries a ``to_json`` serialiser (found with traitlets' ``class_traits``, not by name) is
+re-tagged with :func:`_plain`. tests/widgets/test_figure.py fails with a message naming
+the upstream change if plotly stops syncing figure data through such traits.
+
 Example::
 
     >>> import numpy as np
@@ -18,14 +24,12 @@ Example::
 from __future__ import annotations
 
 import math
-from copy import deepcopy
+from copy import copy, deepcopy
 from typing import Any, Iterable
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.basedatatypes import Undefined
-from plotly.serializers import _js_to_py
-from traitlets import Dict, List
 
 
 _LEAF = (int, str, bool, type(None))
@@ -67,30 +71,41 @@ def _plain(value: Any, widget_manager: Any = None) -> Any:
     return value
 
 
-_JSON = {"to_json": _plain, "from_json": _js_to_py}
+def _from_js(value: Any, widget_manager: Any = None) -> Any:
+    """Python copy of a message from the browser: plotly's ``"_undefined_"`` marker becomes ``Undefined``."""
+    if isinstance(value, dict):
+        return {k: _from_js(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_from_js(v) for v in value]
+    if isinstance(value, str) and value == "_undefined_":
+        return Undefined
+    return value
 
 
-def _message(**kw: Any) -> Dict:
-    return Dict(allow_none=True).tag(sync=True, **_JSON)
+_JSON = {"to_json": _plain, "from_json": _from_js}
 
 
-class CourseFigure(go.FigureWidget):
-    """A ``go.FigureWidget`` that syncs numpy data as plain lists (no binary buffers)."""
+def _json_traits(base: type) -> dict[str, Any]:
+    """Copies of ``base``'s synced traits that have a ``to_json`` serialiser, re-tagged with ours."""
+    traits = {}
+    for name, trait in base.class_traits(sync=True).items():
+        if "to_json" in trait.metadata:
+            twin = copy(trait)
+            twin.metadata = dict(trait.metadata, **_JSON)
+            traits[name] = twin
+    return traits
 
-    _widget_layout = Dict().tag(sync=True, **_JSON)
-    _widget_data = List().tag(sync=True, **_JSON)
-    _py2js_addTraces = _message()
-    _py2js_restyle = _message()
-    _py2js_relayout = _message()
-    _py2js_update = _message()
-    _py2js_animate = _message()
-    _py2js_deleteTraces = _message()
-    _py2js_moveTraces = _message()
-    _py2js_removeLayoutProps = _message()
-    _py2js_removeTraceProps = _message()
 
-    def __repr__(self) -> str:
-        return f"CourseFigure({len(self.data)} traces)"
+def _repr(self: go.FigureWidget) -> str:
+    return f"CourseFigure({len(self.data)} traces)"
+
+
+CourseFigure = type("CourseFigure", (go.FigureWidget,), {
+    "__doc__": "A ``go.FigureWidget`` that syncs numpy data as plain lists (no binary buffers).",
+    "__module__": __name__,
+    "__repr__": _repr,
+    **_json_traits(go.FigureWidget),
+})
 
 
 def resend(figures: Iterable[go.FigureWidget]) -> None:
