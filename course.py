@@ -135,10 +135,18 @@ def lessons() -> int:
     return run(PY, "tools/make_lessons.py", env=env()) or run(PY, "tools/run_notebooks.py", env=env())
 
 
-def locked_versions(lock: Path = LOCK) -> dict[str, str]:
-    """``{name: version}`` of every ``name==version`` line in the lock file (names normalised)."""
-    return {_norm(m.group(1)): m.group(2)
-            for m in re.finditer(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)", lock.read_text(), re.M)}
+def locked_versions(lock: Path | None = None) -> dict[str, str]:
+    """``{name: version}`` from the lock file's ``name==version`` lines (names normalised).
+
+    Where the lock has two versions for different Pythons, the one for the newest Python 3.11.x wins.
+    """
+    versions: dict[str, str] = {}
+    text = (lock or LOCK).read_text()
+    for m in re.finditer(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)( ; [^\\\n]*)?", text, re.M):
+        marker = m.group(3) or ""
+        if ">= '3.12'" not in marker and "> '3.11'" not in marker:
+            versions[_norm(m.group(1))] = m.group(2)
+    return versions
 
 
 def _norm(name: str) -> str:
@@ -233,9 +241,10 @@ def lock() -> int:
                "--python-version", "3.11", *([] if keep else ["--upgrade"]), "-o", LOCK.relative_to(ROOT))
     if code:
         return code
-    # Binder always runs Linux x86_64: the runtime dependencies only, at the lock's versions.
+    # Binder runs Linux x86_64 and conda-forge's newest Python 3.11.x: the runtime dependencies
+    # only, at the lock's versions (where the lock splits on the 3.11 patch level, the newer side).
     runtime = subprocess.run([str(uv), "pip", "compile", "pyproject.toml", "-c", str(LOCK.relative_to(ROOT)),
-                              "--python-version", "3.11", "--python-platform", "x86_64-manylinux_2_28",
+                              "--python-version", "3.11.14", "--python-platform", "x86_64-manylinux_2_28",
                               "--no-header", "--no-annotate", "--quiet"],
                              cwd=ROOT, capture_output=True, text=True, check=True).stdout
     pins = [line.strip() for line in runtime.splitlines() if "==" in line]
