@@ -8,8 +8,8 @@ derivatives (for the chain rule of gradients).
 
 Fast paths: constants, bare parameters and linear expressions (detected through
 ``ParameterExpression.gradient``).  General expressions go through Qiskit's public SymPy
-interoperability (``ParameterExpression.sympify``) and ``sympy.lambdify`` into one
-vectorised numpy function; the result is checked once against ``bind_all`` at random
+interoperability (``ParameterExpression.sympify``); the SymPy tree is turned into one
+vectorised numpy function (a closure per node: faster to build than ``sympy.lambdify``); the result is checked once against ``bind_all`` at random
 points, and if it disagrees we bind row by row instead (slow but exact).  Only public
 Qiskit API is used.
 
@@ -42,18 +42,70 @@ def _as_float(value: object) -> float:
     return float(value.real)
 
 
-def _sympy_fn(expr: ParameterExpression, index: dict) -> Fn:
-    """Build ``f(X) -> values`` with ``sympy.lambdify`` from ``expr.sympify()`` (public API)."""
-    import sympy  # only circuits with non-linear parameter expressions pay for the import
+# sympy function name -> numpy ufunc (sympy's own names, as ``type(node).__name__`` gives them)
+_UFUNCS = {"sin": np.sin, "cos": np.cos, "tan": np.tan, "asin": np.arcsin, "acos": np.arccos,
+           "atan": np.arctan, "exp": np.exp, "log": np.log, "Abs": np.abs, "sign": np.sign,
+           "conjugate": np.conjugate, "re": np.real, "im": np.imag}
 
-    own = sorted((index[p], p) for p in expr.parameters)
-    symbols = [sympy.Symbol(p.name) for _, p in own]  # sympify names each symbol after its Parameter
+
+def _tree_fn(node, cols: dict[str, int]) -> Fn:
+    """numpy closure for one node of a sympy expression tree (walked with public ``func``/``args``)."""
+    if not node.free_symbols:
+        value = complex(node)
+        const = value.real if value.imag == 0 else value
+        return lambda X: const
+    if node.is_Symbol:
+        col = cols[node.name]
+        return lambda X: X[:, col]
+    args = [_tree_fn(a, cols) for a in node.args]
+    if node.is_Add:
+        return lambda X: sum_of(args, X)
+    if node.is_Mul:
+        return lambda X: product_of(args, X)
+    if node.is_Pow:
+        base, power = args
+        return lambda X: np.power(base(X), power(X))
+    ufunc = _UFUNCS.get(type(node).__name__)
+    if ufunc is None or len(args) != 1:
+        raise _Unsupported(f"sympy function {type(node).__name__}")
+    (arg,) = args
+    return lambda X: ufunc(arg(X))
+
+
+def sum_of(fns: list[Fn], X: np.ndarray):
+    total = fns[0](X)
+    for f in fns[1:]:
+        total = total + f(X)
+    return total
+
+
+def product_of(fns: list[Fn], X: np.ndarray):
+    total = fns[0](X)
+    for f in fns[1:]:
+        total = total * f(X)
+    return total
+
+
+def _sympy_fn(expr: ParameterExpression, index: dict) -> Fn:
+    """Build ``f(X) -> values`` from ``expr.sympify()``, Qiskit's public SymPy interoperability."""
+    cols = {p.name: index[p] for p in expr.parameters}  # sympify names each symbol after its Parameter
     tree = expr.sympify()
-    if not tree.free_symbols <= set(symbols):
-        raise _Unsupported(f"sympify() returned symbols {tree.free_symbols} for parameters {symbols}")
-    cols = [c for c, _ in own]
-    f = sympy.lambdify(symbols, tree, modules="numpy")
-    return lambda X: f(*(X[:, c] for c in cols))
+    names = {s.name for s in tree.free_symbols}
+    if not names <= set(cols):
+        raise _Unsupported(f"sympify() returned symbols {sorted(names)} for parameters {sorted(cols)}")
+    return _tree_fn(tree, cols)
+
+
+def _linear_fn(expr: ParameterExpression, index: dict) -> Fn | None:
+    """``X[:, cols] @ coeffs + offset`` when every gradient of ``expr`` is a number, else None."""
+    own = sorted((index[p], p) for p in expr.parameters)
+    coeffs = [_numeric(expr.gradient(p)) for _, p in own]
+    if any(c is None for c in coeffs):
+        return None
+    cols = np.array([c for c, _ in own], dtype=np.intp)
+    k = np.array(coeffs, dtype=float)
+    offset = _as_float(expr.bind_all({p: 0.0 for _, p in own}))
+    return lambda X: X[:, cols] @ k + offset
 
 
 def _loop_fn(expr: ParameterExpression, params: Sequence[Parameter]) -> Fn:
@@ -172,7 +224,9 @@ def compile_expr(value, index: dict, params: Sequence[Parameter], rng: np.random
     slot.fn = _general_fn(value, index, params, rng)
     for col, g in grads.items():
         gnum = _numeric(g)
-        slot.derivs.append((col, gnum if gnum is not None else _general_fn(g, index, params, rng)))
+        if gnum is None:  # e.g. d/dx of a product: usually linear in the other parameters
+            gnum = _linear_fn(g, index) or _general_fn(g, index, params, rng)
+        slot.derivs.append((col, gnum))
     return slot
 
 
