@@ -184,20 +184,27 @@ def canary_table(locked: dict[str, str], installed: dict[str, str], results: dic
 
 
 def canary() -> int:
-    """Build ./.venv-canary with the newest releases and run the unit, widget and nbval tiers."""
-    if CANARY_VENV.exists():
-        shutil.rmtree(CANARY_VENV)
-    print(f"Creating {CANARY_VENV} with the newest releases (pre-releases of {', '.join(CANARY_PRE)}) ...", flush=True)
-    venv.EnvBuilder(with_pip=True).create(CANARY_VENV)
+    """Build ./.venv-canary with the newest releases and run the unit, widget and nbval tiers.
+
+    ``canary --reuse`` runs the tiers again in the existing ./.venv-canary (no downloads);
+    other arguments go to pytest.
+    """
+    args = [a for a in sys.argv[2:] if a != "--reuse"]
     py = CANARY_VENV / PY.relative_to(VENV)
-    if run(py, "-m", "pip", "install", "--quiet", "--upgrade", "pip") != 0:
-        sys.exit("canary: could not upgrade pip")
-    pins = {name: newest(py, name) for name in CANARY_PRE}
-    # Our own upper bounds are ignored on purpose: the canary must see the next major release.
-    reqs = [f"{n}=={pins[n]}" if n in pins else n for n in project_requirements()]
-    if run(py, "-m", "pip", "install", "--quiet", "--upgrade", *reqs) != 0:
-        sys.exit("canary: the newest releases do not install together (see pip's message above)")
-    run(py, "-m", "pip", "install", "--quiet", "--no-deps", "-e", ".")
+    if "--reuse" not in sys.argv[2:] or not py.exists():
+        if CANARY_VENV.exists():
+            shutil.rmtree(CANARY_VENV)
+        print(f"Creating {CANARY_VENV} with the newest releases (pre-releases of {', '.join(CANARY_PRE)}) ...",
+              flush=True)
+        venv.EnvBuilder(with_pip=True).create(CANARY_VENV)
+        if run(py, "-m", "pip", "install", "--quiet", "--upgrade", "pip") != 0:
+            sys.exit("canary: could not upgrade pip")
+        pins = {name: newest(py, name) for name in CANARY_PRE}
+        # Our own upper bounds are ignored on purpose: the canary must see the next major release.
+        reqs = [f"{n}=={pins[n]}" if n in pins else n for n in project_requirements()]
+        if run(py, "-m", "pip", "install", "--quiet", "--upgrade", *reqs) != 0:
+            sys.exit("canary: the newest releases do not install together (see pip's message above)")
+        run(py, "-m", "pip", "install", "--quiet", "--no-deps", "-e", ".")
     listed = subprocess.run([str(py), "-m", "pip", "list", "--format=json"], capture_output=True, text=True).stdout
     installed = {_norm(p["name"]): p["version"] for p in json.loads(listed)}
     cenv = dict(env(), PATH=f"{py.parent}{os.pathsep}{os.environ.get('PATH', '')}",
@@ -205,8 +212,8 @@ def canary() -> int:
                 PYTHONWARNINGS="default::DeprecationWarning,default::PendingDeprecationWarning")
     workers = ["-n", os.environ.get("QML_WORKERS", "2"), "--dist", "loadscope"]
     results = {}
-    for tier, args in CANARY_TIERS.items():
-        results[tier] = run(py, "-m", "pytest", *workers, *STRICT, *args, *sys.argv[2:], env=cenv) == 0
+    for tier, tier_args in CANARY_TIERS.items():
+        results[tier] = run(py, "-m", "pytest", *workers, *STRICT, *tier_args, *args, env=cenv) == 0
     names = CANARY_PRE + [n for n in project_requirements() if n not in CANARY_PRE]
     print("\nCanary: the course against the newest releases\n")
     print(canary_table(locked_versions(), installed, results, names))
