@@ -11,7 +11,7 @@ container widgets) re-sends nested figures' state just before they are displayed
 plotly has no public switch for the wire format, so :class:`CourseFigure` uses the public
 ipywidgets serialisation protocol instead: every synced trait of ``go.FigureWidget`` that
 carries a ``to_json`` serialiser (found with traitlets' ``class_traits``, not by name) is
-re-tagged with :func:`_plain`. tests/widgets/test_figure.py fails with a message naming
+re-tagged with :func:`_plain`. tests/unit/test_upstream_api.py fails with a message naming
 the upstream change if plotly stops syncing figure data through such traits.
 
 Example::
