@@ -245,7 +245,7 @@ def lock() -> int:
     uv = BIN / ("uv.exe" if os.name == "nt" else "uv")
     keep = "--keep" in sys.argv[2:]
     code = run(uv, "pip", "compile", "pyproject.toml", "--extra", "test", "--generate-hashes", "--universal",
-               "--python-version", "3.11", *([] if keep else ["--upgrade"]), "-o", LOCK.relative_to(ROOT))
+               "--python-version", "3.11", *([] if keep else ["--upgrade"]), "--quiet", "-o", LOCK.relative_to(ROOT))
     if code:
         return code
     # Binder runs Linux x86_64 and conda-forge's newest Python 3.11.x: the runtime dependencies
