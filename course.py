@@ -118,7 +118,7 @@ def test() -> int:
 
 def bench() -> int:
     install()
-    extra = [".[bench]"]
+    extra = ["-e", ".[bench]"]
     if not ranges_wanted():  # the bench extra on top, holding every locked package at its version
         pins = VENV / "lock-constraints.txt"
         pins.write_text("".join(f"{n}=={v}\n" for n, v in locked_versions().items()))

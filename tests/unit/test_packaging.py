@@ -160,3 +160,19 @@ def test_readme_and_docs_point_only_inside_the_repository():
     assert "CONTRIBUTING.md" in (ROOT / "README.md").read_text()
     for command in ("python3 course.py lock", "python3 course.py canary", "python3 course.py test"):
         assert command in contributing, f"CONTRIBUTING.md does not explain `{command}`"
+
+
+def test_bench_adds_its_extra_editable_while_holding_the_locked_versions(tmp_path, monkeypatch):
+    course = course_cli()
+    calls = []
+    monkeypatch.delenv("QML_RANGES", raising=False)
+    monkeypatch.setattr(sys, "argv", ["course.py", "bench"])
+    monkeypatch.setattr(course, "install", lambda: None)
+    monkeypatch.setattr(course, "VENV", tmp_path)
+    monkeypatch.setattr(course, "ROOT", tmp_path)  # no benchmarks/ here: only the install step runs
+    monkeypatch.setattr(course, "run", lambda *cmd, **kw: calls.append([str(c) for c in cmd]) or 0)
+    course.bench()
+    (cmd,) = calls
+    assert cmd[-4:] == ["-c", str(tmp_path / "lock-constraints.txt"), "-e", ".[bench]"]
+    pins = (tmp_path / "lock-constraints.txt").read_text().splitlines()
+    assert f"qiskit=={course.locked_versions()['qiskit']}" in pins
