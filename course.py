@@ -36,9 +36,10 @@ CANARY_VENV = ROOT / ".venv-canary"
 # Released ahead of the lock, pre-releases included, by the canary.
 CANARY_PRE = ["qiskit", "qiskit-aer", "plotly", "ipywidgets", "anywidget", "jupyterlab", "voila"]
 # Deprecations are errors in the pytest process already (filterwarnings = error); the canary
-# repeats it on the command line and shows them in notebook kernels too (stderr fails nbval).
+# repeats it on the command line (with Qiskit's own warning base class) and shows
+# deprecations in notebook kernels too (stderr fails nbval; other warnings show by default).
 STRICT = ["-W", "error::DeprecationWarning", "-W", "error::PendingDeprecationWarning",
-          "-W", "error::FutureWarning"]
+          "-W", "error::FutureWarning", "-W", "error::qiskit.exceptions.QiskitWarning"]
 CANARY_TIERS = {
     "unit": ["tests/unit"],
     "widgets": ["tests/widgets"],
