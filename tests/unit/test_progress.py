@@ -193,6 +193,7 @@ def test_hostile_folder(tmp_path, monkeypatch):
     os.mkfifo(d / "09_fifo.ipynb")
     os.symlink("/dev/zero", d / "10_zero.ipynb")
     os.symlink(secret, d / "11_outside.ipynb")
+    (d / "12_garbage.ipynb").write_text("TOP-SECRET-GRADES, not JSON")
     before = _tree_digest(d)
 
     start = time.monotonic()
@@ -215,8 +216,9 @@ def test_hostile_folder(tmp_path, monkeypatch):
     assert "FIFO" in by["09_fifo.ipynb"].skipped
     assert "outside the folder" in by["10_zero.ipynb"].skipped
     assert "outside the folder" in by["11_outside.ipynb"].skipped
+    assert by["12_garbage.ipynb"].errors == ["not a readable notebook (NotJSONError)"]
     assert "TOP-SECRET" not in text
-    assert "Total: 3/4 exercises pass in 5 notebook(s); 4 file(s) skipped." in text
+    assert "Total: 3/4 exercises pass in 6 notebook(s); 4 file(s) skipped." in text
     # the token never reached the kernel, which ran in a temporary HOME/cwd
     stolen = loot.read_text()
     assert TOKEN not in stolen and TOKEN not in text
