@@ -6,6 +6,7 @@ Made to be run by an instructor on a class's folders, so each notebook runs at a
   directory and ``HOME``); the learner's folder is read once, never written;
 * with an allow-listed environment (``PATH``, locale, the Python/venv and Jupyter settings):
   tokens, keys and passwords of the instructor's shell never reach learner code;
+* without network where Linux allows an empty network namespace (else with a note);
 * in its own session/process group, with resource limits (CPU seconds, address space, file
   size, number of processes, no core dumps), a wall-time limit, its output streams sent to
   ``/dev/null``; at the end every process it started is killed, detached ones too (Linux);
@@ -63,8 +64,11 @@ _ENV_KEEP = ("LANG", "LANGUAGE", "TZ", "PYTHONPATH", "VIRTUAL_ENV", "CONDA_PREFI
 class Limits:
     """Per-notebook limits. ``wall``: seconds for the whole notebook; ``cell``: seconds per cell;
     ``cpu``: CPU seconds of the kernel process; ``memory``: address space in bytes;
-    ``file_size``: largest file the kernel may write (bytes); ``processes``: extra processes/threads."""
+    ``file_size``: largest file the kernel may write (bytes); ``processes``: extra processes/threads;
+    ``network``: leave the network on (by default the kernel gets an empty network namespace
+    where Linux allows it, see :func:`network_isolation_available`)."""
 
+    network: bool = False
     wall: float = 900.0
     cell: int = 300
     cpu: int = 900
@@ -271,9 +275,50 @@ def _kill_all(pids: Iterable[int]) -> None:
             time.sleep(0.02)
 
 
-def _preexec(limits: Limits, nproc: int) -> Any:
+_CLONE_NEWUSER, _CLONE_NEWNET = 0x10000000, 0x40000000
+_NETNS: bool | None = None
+
+
+def _unshare_network() -> bool:
+    """In the calling process: move into a new, empty network namespace (only loopback, down).
+    Root needs no user namespace; anyone else gets one that maps their own uid/gid."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if os.geteuid() == 0:
+        return libc.unshare(_CLONE_NEWNET) == 0
+    uid, gid = os.geteuid(), os.getegid()
+    if libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNET) != 0:
+        return False
+    try:
+        for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
+            with open(f"/proc/self/{name}", "w") as f:
+                f.write(text)
+    except OSError:
+        return False
+    return True
+
+
+def network_isolation_available() -> bool:
+    """Whether kernels can be started without network here (Linux namespaces; probed once in a child)."""
+    global _NETNS
+    if _NETNS is None:
+        _NETNS = False
+        if sys.platform.startswith("linux"):
+            try:
+                pid = os.fork()
+                if pid == 0:  # pragma: no cover - child
+                    os._exit(0 if _unshare_network() else 1)
+                _NETNS = os.waitpid(pid, 0)[1] == 0
+            except OSError:
+                _NETNS = False
+    return _NETNS
+
+
+def _preexec(limits: Limits, nproc: int, isolate: bool = False) -> Any:
     def apply() -> None:
         import resource
+
+        if isolate:
+            _unshare_network()
 
         def cap(which: int, value: int) -> None:
             soft, hard = resource.getrlimit(which)
@@ -350,6 +395,10 @@ def run_notebook(path: Path, timeout: int = 300, limits: Limits | None = None) -
                                 store_widget_state=False, resources={"metadata": {"path": str(home)}},
                                 extra_arguments=QUIET_KERNEL + ["--HistoryManager.enabled=False"])
         client.km = client.create_kernel_manager()
+        isolate = not limits.network and network_isolation_available()
+        if isolate:  # no TCP inside an empty network namespace: talk over Unix sockets in the temp folder
+            client.km.transport = "ipc"
+            client.km.ip = str(home / "kernel")
         stopped = threading.Event()
 
         def over_time() -> None:
@@ -364,7 +413,7 @@ def run_notebook(path: Path, timeout: int = 300, limits: Limits | None = None) -
         try:
             client.execute(env=kernel_environment(home, key), cwd=str(home),
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                           preexec_fn=_preexec(limits, _user_tasks() + int(limits.processes)))
+                           preexec_fn=_preexec(limits, _user_tasks() + int(limits.processes), isolate))
         except BaseException as exc:  # kernel died, timeout, ... (Ctrl-C still stops the report)
             if isinstance(exc, KeyboardInterrupt):
                 raise
@@ -419,6 +468,8 @@ def progress(paths: Iterable[str | os.PathLike], *, timeout: int = 300, limits: 
     if not notebooks and not skipped:
         raise ValueError("no notebooks found: give a folder such as lessons/ or .ipynb files")
     live = getattr(status, "isatty", lambda: False)()  # redraw one line on a terminal, else a line each
+    if notebooks and not limits.network and not network_isolation_available():
+        print("note: no network namespace available here; learner code can use the network", file=status)
     reports = []
     for k, nb in enumerate(notebooks):
         line = f"{_bar(k, len(notebooks))} running {_clean(nb.name, 60)} ..."

@@ -5,6 +5,7 @@ import hashlib
 import io
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -14,7 +15,8 @@ import nbformat
 import pytest
 
 from qmlwidgets.checks._core import MIME, result_payload, sign
-from qmlwidgets.progress import Limits, find_notebooks, kernel_environment, progress, scan, verdicts
+from qmlwidgets.progress import (Limits, find_notebooks, kernel_environment, network_isolation_available,
+                                 progress, verdicts)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -119,9 +121,15 @@ env = dict(os.environ)
 proc_env = pathlib.Path('/proc/self/environ').read_bytes().decode(errors='replace')
 print(env)
 import resource
+import socket
+try:
+    socket.create_connection(('127.0.0.1', {port}), timeout=3).close()
+    net = 'open'
+except OSError:
+    net = 'blocked'
 limits = [resource.getrlimit(getattr(resource, 'RLIMIT_' + n))[0] for n in ('AS', 'CPU', 'FSIZE', 'CORE')]
 loot.write_text(repr(env) + '\\n' + proc_env + '\\ncwd=' + os.getcwd() + '\\nhome=' + os.environ.get('HOME', '')
-                + '\\nlimits=' + repr(limits))
+                + '\\nlimits=' + repr(limits) + '\\nnet=' + net)
 # try to change the other notebooks "next to" this one
 for p in pathlib.Path('.').glob('*.ipynb'):
     p.write_text('overwritten')
@@ -180,7 +188,9 @@ def test_hostile_folder(tmp_path, monkeypatch):
     nbformat.write(partial, d / "03_entanglement.ipynb")
     new = nbformat.v4.new_notebook
     cell = nbformat.v4.new_code_cell
-    nbformat.write(new(cells=[cell(STEAL.format(loot=str(loot))), cell(DETACH.format(pids=str(pids)))]),
+    listener = socket.create_server(("127.0.0.1", 0))   # a local service learner code should not reach
+    port = listener.getsockname()[1]
+    nbformat.write(new(cells=[cell(STEAL.format(loot=str(loot), port=port)), cell(DETACH.format(pids=str(pids)))]),
                    d / "05_steal.ipynb")
     nbformat.write(new(cells=[cell("print('✅ Exercise 16.2 — capstone: correct.')"),
                               cell("from IPython.display import display\n"
@@ -224,6 +234,9 @@ def test_hostile_folder(tmp_path, monkeypatch):
     assert TOKEN not in stolen and TOKEN not in text
     assert "QISKIT_IBM_TOKEN" not in stolen and "AWS_SECRET" not in stolen
     assert f"cwd={d}" not in stolen and "qmlw-progress-" in stolen
+    listener.close()
+    # no network where Linux gives us an empty network namespace (here: yes, see the note otherwise)
+    assert ("net=blocked" if network_isolation_available() else "net=open") in stolen
     # the resource limits applied; detached children were killed
     assert f"limits={[6 * 2**30, 900, 256 * 2**20, 0]!r}" in stolen
     steal = by["05_steal.ipynb"]
