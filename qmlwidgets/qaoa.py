@@ -329,7 +329,9 @@ def _grid_start(loss: Any, resolution: int) -> np.ndarray:
     b = np.linspace(0, np.pi / 2, resolution)
     G, B = np.meshgrid(g, b)
     rows = np.stack([B.ravel(), G.ravel()], axis=1)  # circuit order [β, γ]
-    return rows[int(np.argmin(loss(rows)))]
+    from qmlwidgets.ties import first_argmin
+
+    return rows[first_argmin(loss(rows))]  # symmetric twins tie: take the first, on every CPU
 
 
 def optimize_qaoa(edges: Any, p: int = 1, num_nodes: int | None = None, weights: Any = None,

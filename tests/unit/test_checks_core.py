@@ -50,3 +50,95 @@ def test_finite_number_turns_non_numbers_into_the_checkers_hint(capsys):
     assert "Give one number: the number of shots." in capsys.readouterr().out
     assert not lesson15.intercept_qber(float("nan"))
     assert "Your answer is not a finite number." in capsys.readouterr().out
+
+
+# ----------------------------------------------------------------------------- never raise, never hang
+import itertools  # noqa: E402
+import time  # noqa: E402
+
+import pytest  # noqa: E402
+
+from qmlwidgets.checks import _core  # noqa: E402
+
+
+class PanicException(BaseException):
+    """Like pyo3's PanicException (Qiskit, >= 25 qubits): a BaseException, not an Exception."""
+
+
+@checker("Panics")
+def panics(answer):
+    raise PanicException("rust panicked")
+
+
+@checker("Interrupted")
+def interrupted(answer):
+    raise KeyboardInterrupt
+
+
+def test_base_exceptions_become_feedback_but_ctrl_c_still_stops(capsys):
+    assert panics(1) is not None and not panics(1)
+    assert "PanicException" in capsys.readouterr().out
+    with pytest.raises(KeyboardInterrupt):
+        interrupted(1)
+
+
+def test_endless_iterator_is_bounded(capsys):
+    from qmlwidgets.checks import lesson01
+    start = time.monotonic()
+    assert not lesson01.phase_twins(itertools.count())
+    assert time.monotonic() - start < 30
+    assert "iterator" in capsys.readouterr().out
+
+
+def test_oversized_operator_is_refused_before_allocating(capsys):
+    from qiskit.quantum_info import SparsePauliOp
+
+    from qmlwidgets.checks import lesson01
+    assert not lesson01.amplitudes_for_p1(SparsePauliOp("Z" * 16))   # was an 18.8 GB dense matrix
+    assert "16 qubits" in capsys.readouterr().out
+
+
+def test_a_hanging_answer_is_time_boxed(monkeypatch, capsys):
+    from qmlwidgets.checks import lesson01
+    monkeypatch.setattr(_core, "TIME_LIMIT", 1.0)
+
+    def forever(psi):
+        while True:
+            pass
+
+    assert not lesson01.x_basis_probabilities(forever)
+    assert "longer than 1 s" in capsys.readouterr().out
+
+
+# ----------------------------------------------------------------------------- structured results
+def _run_in_kernel(source, key=None):
+    import os
+
+    import nbformat
+    from nbclient import NotebookClient
+    env = {k: v for k, v in os.environ.items() if k != _core.KEY_ENV}
+    if key:
+        env[_core.KEY_ENV] = key
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    NotebookClient(nb, timeout=120, kernel_name="python3").execute(env=env)
+    return nb.cells[0].outputs
+
+
+def test_in_a_kernel_the_verdict_is_a_signed_structured_display():
+    source = ("import os\nfrom qmlwidgets.checks import lesson00 as check\n"
+              f"print('key left in env:', {_core.KEY_ENV!r} in os.environ)\n"
+              "check.quarter_angle(2.0943951)\ncheck.quarter_angle(None)")
+    key = "a" * 64
+    outs = _run_in_kernel(source, key)
+    assert outs[0]["text"] == "key left in env: False\n"  # taken out of the environment at import
+    shown = [o for o in outs if o["output_type"] == "display_data"]
+    assert [o["data"][_core.MIME]["status"] for o in shown] == ["pass", "todo"]
+    assert shown[0]["data"]["text/plain"].startswith("✅ Exercise 0.1 — a 25 % chance of measuring 0: correct.")
+    for o in shown:
+        assert _core.verify(o["data"][_core.MIME], o["metadata"][_core.MIME]["hmac"], key.encode())
+        assert key not in o["data"]["text/plain"]
+    # what nbval compares (data, streams) is identical with another key or none: only metadata differs
+    other = _run_in_kernel(source, "b" * 64)
+    plain = _run_in_kernel(source)
+    assert [o.get("data") for o in other] == [o.get("data") for o in outs] == [o.get("data") for o in plain]
+    assert all(_core.MIME not in o.get("metadata", {}) for o in plain)
