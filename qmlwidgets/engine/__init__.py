@@ -8,6 +8,10 @@ Pure functions (``parameter_values`` columns follow ``circuit.parameters``)::
     gradients(circuit, observable, parameter_values, method="auto")  -> (*batch, P)
     value_and_gradient(circuit, observable, parameter_values, method="auto")
 
+Memory: outputs are sized before they are allocated; above :func:`memory_budget` (by default
+half the memory available now; :func:`set_memory_budget` or ``QMLWIDGETS_MEMORY_BUDGET``
+change it) a :class:`MemoryBudgetError` (a ``ValueError``) says what to reduce.
+
 Primitives: :class:`Estimator` (``BaseEstimatorV2``) and :class:`Sampler`
 (``BaseSamplerV2``), drop-in replacements for Qiskit's statevector primitives.
 
@@ -27,17 +31,21 @@ from ._core import (
     statevectors,
     value_and_gradient,
 )
+from ._memory import MemoryBudgetError, memory_budget, set_memory_budget
 from .primitives import Estimator, Sampler
 
 __all__ = [
     "MAX_QUBITS",
+    "MemoryBudgetError",
     "CompiledCircuit",
     "Estimator",
     "Sampler",
     "compile_circuit",
     "expectation_values",
     "gradients",
+    "memory_budget",
     "probabilities",
+    "set_memory_budget",
     "statevectors",
     "value_and_gradient",
 ]

@@ -35,6 +35,25 @@ def _is_symbolic(value) -> bool:
     return isinstance(value, ParameterExpression) and bool(value.parameters)
 
 
+def _finite_params(name: str, qubits, params) -> None:
+    """Reject NaN/inf numeric gate parameters (Qiskit would propagate them into NaN results)."""
+    for k, p in enumerate(params):
+        if _is_symbolic(p):
+            continue
+        if isinstance(p, ParameterExpression):
+            try:
+                p = complex(p)
+            except (TypeError, ValueError):
+                continue
+        if isinstance(p, (int, float, complex, np.number, np.ndarray)):
+            arr = np.asarray(p)
+            if arr.dtype.kind in "biufc" and not np.isfinite(arr).all():
+                raise ValueError(
+                    f"gate '{name}' on qubit(s) {list(qubits)} has a non-finite parameter {k} ({p if arr.ndim == 0 else 'an array with NaN/inf'}); "
+                    "gate angles and matrices must be finite numbers"
+                )
+
+
 def pauli_mono(label: str, axes: Sequence[int], ndim: int) -> _ops.Mono:
     """Pauli string (qiskit label, rightmost = axes[0]) as a permutation with phases."""
     chars = label[::-1]
@@ -72,6 +91,8 @@ def _unitary_first_column(v: np.ndarray) -> np.ndarray:
 
 def classify_matrix(m: np.ndarray, axes, ndim: int) -> _ops.Op | None:
     m = np.asarray(m, dtype=complex)
+    if not np.isfinite(m).all():
+        raise ValueError(f"a gate matrix on axes {list(axes)} contains NaN/inf; gate angles must be finite numbers")
     d = m.shape[0]
     eye = np.eye(d)
     if np.allclose(m, eye, atol=1e-14, rtol=0):
@@ -114,6 +135,8 @@ class CompiledCircuit:
         self.parameters = tuple(circuit.parameters)
         self.index = {p: i for i, p in enumerate(self.parameters)}
         self.slots: list[SlotExpr] = []
+        self.slot_gates: list[str] = []  # per slot: the gate whose angle it is (for messages)
+        self._gate = "global_phase"
         self.ops: list[_ops.Op] = []
         self._fresh = set(range(n))
         self._measured: set[int] = set()
@@ -137,11 +160,18 @@ class CompiledCircuit:
         """Return a slot id for a symbolic value, or the float for a numeric one."""
         s = compile_expr(value, self.index, self.parameters, self._rng)
         if s.is_const:
+            if not np.isfinite(s.value):
+                raise ValueError(
+                    f"gate '{self._gate}' has the non-finite angle {s.value}; gate angles must be finite numbers"
+                )
             return s.value
         self.slots.append(s)
+        self.slot_gates.append(self._gate)
         return len(self.slots) - 1
 
     def _global_phase(self, gp, out):
+        if not _is_symbolic(gp):
+            _finite_params("global_phase", [], [gp])
         if _is_symbolic(gp):
             out.append(_ops.GPhase(self._slot(gp)))
         else:
@@ -189,6 +219,8 @@ class CompiledCircuit:
             raise ValueError(f"instruction '{name}' acts on classical bits; only final 'measure' is supported")
         axes = [axis_of(q) for q in qubits]
         params = list(getattr(op, "params", []))
+        _finite_params(name, qubits, params)
+        self._gate = name
         symbolic = any(_is_symbolic(p) for p in params)
 
         if name in ("initialize", "state_preparation") and not symbolic:

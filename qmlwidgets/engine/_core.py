@@ -9,6 +9,7 @@ from qiskit.circuit import QuantumCircuit
 from qiskit.primitives.containers import BindingsArray, ObservablesArray
 
 from ._compile import CompiledCircuit, compile_circuit
+from ._memory import check_allocation
 from ._ops import workspace
 from ._observables import PauliSum, compile_observable, pauli_sum_from_sparse_observable
 
@@ -84,7 +85,19 @@ def parameter_matrix(cc: CompiledCircuit, parameter_values: Any) -> tuple[np.nda
 
 
 def slot_values(cc: CompiledCircuit, X: np.ndarray) -> list[np.ndarray]:
-    return [np.asarray(s(X), dtype=float) for s in cc.slots]
+    """Gate angles per slot for the rows ``X``; a NaN/inf angle (e.g. ``log`` of a negative
+    value) raises a ValueError naming the gate and its parameter expression."""
+    with np.errstate(all="ignore"):  # a domain error is reported below as a ValueError
+        V = [np.asarray(s(X), dtype=float) for s in cc.slots]
+    for k, v in enumerate(V):
+        if not np.isfinite(v).all():
+            row = int(np.argmax(~np.isfinite(v)))
+            raise ValueError(
+                f"gate '{cc.slot_gates[k]}' gets the non-finite angle {v[row]} from its parameter expression "
+                f"{cc.slots[k].expr} at parameter row {row} ({dict(zip((p.name for p in cc.parameters), X[row].tolist()))}); "
+                "gate angles must be finite: choose parameter values inside the expression's domain"
+            )
+    return V
 
 
 def _chunks(B: int, n: int, factor: int = 1):
@@ -112,6 +125,18 @@ def _states(cc: CompiledCircuit, X: np.ndarray):
         yield s, e, forward(cc, slot_values(cc, Xc), e - s)
 
 
+def _check_output(B: int, k: int, itemsize: int, what: str, n: int | None = None) -> None:
+    """Refuse an output of B x 2**k values that does not fit the memory budget."""
+    n = k if n is None else n
+    chunk = min(B, max(1, CHUNK_AMPLITUDES // 2**n)) * 2**n * 16 * 3  # state + kernel scratch
+    check_allocation(
+        B * 2**k * itemsize + chunk,
+        f"{what} for {B} parameter row(s) x 2**{k} outcomes",
+        "pass fewer parameter rows at a time (the result is B x 2**n numbers), use expectation_values "
+        "for observables, or ask for the marginal on fewer qubits",
+    )
+
+
 # ------------------------------------------------------------------ public API
 def statevectors(circuit: QuantumCircuit, parameter_values: Any = None) -> np.ndarray:
     """Exact statevectors for a batch of parameter values.
@@ -126,6 +151,7 @@ def statevectors(circuit: QuantumCircuit, parameter_values: Any = None) -> np.nd
     """
     cc = compile_circuit(circuit)
     X, bshape = parameter_matrix(cc, parameter_values)
+    _check_output(X.shape[0], cc.num_qubits, 16, "statevectors")
     out = np.empty((X.shape[0], 2**cc.num_qubits), dtype=complex)
     for s, e, psi in _states(cc, X):
         out[s:e] = psi.reshape(-1, e - s).T
@@ -170,6 +196,7 @@ def probabilities(circuit: QuantumCircuit, parameter_values: Any = None, qubits:
     X, bshape = parameter_matrix(cc, parameter_values)
     qs = None if qubits is None else _check_qubits(qubits, n)
     k = n if qs is None else len(qs)
+    _check_output(X.shape[0], k, 8, "probabilities", n)
     out = np.empty((X.shape[0], 2**k))
     for s, e, psi in _states(cc, X):
         flat = psi.reshape(-1, e - s).T

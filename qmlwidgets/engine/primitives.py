@@ -29,7 +29,8 @@ from qiskit.primitives.containers.sampler_pub import SamplerPub
 from qiskit.primitives.primitive_job import PrimitiveJob
 
 from ._compile import compile_circuit
-from ._core import _compile_obs_array, _states, evaluate, parameter_matrix
+from ._core import CHUNK_AMPLITUDES, _compile_obs_array, _states, evaluate, parameter_matrix
+from ._memory import check_allocation
 
 
 def _pub_matrix(cc, bindings) -> tuple[np.ndarray, tuple]:
@@ -158,6 +159,21 @@ def sample_indices(probs: np.ndarray, shots: int, rng: np.random.Generator) -> n
     return np.clip(idx, 0, K - 1)
 
 
+def _check_sampler_memory(i: int, pub: SamplerPub, cc) -> None:
+    """Refuse a PUB whose outcome arrays (rows x shots) would not fit the memory budget."""
+    B = int(np.prod(pub.parameter_values.shape, dtype=int))
+    shots = int(pub.shots)
+    bits = sum(creg.size for creg in pub.circuit.cregs)
+    chunk = min(B, max(1, CHUNK_AMPLITUDES // 2**cc.num_qubits))
+    # int64 outcomes + per-register bool and packed bits (kept), sampling temporaries per chunk
+    need = B * shots * (8 + 2 * bits) + chunk * shots * 32 + chunk * 2**cc.num_qubits * 48
+    check_allocation(
+        need,
+        f"sampling PUB {i} ({B} parameter row(s) x {shots} shots)",
+        "use fewer shots or fewer parameter rows per PUB",
+    )
+
+
 class Sampler(BaseSamplerV2):
     """Exact-state, vectorised ``BaseSamplerV2`` (drop-in for ``StatevectorSampler``).
 
@@ -204,8 +220,9 @@ class Sampler(BaseSamplerV2):
                 UserWarning,
                 stacklevel=2,
             )
-        for pub in coerced:
-            compile_circuit(pub.circuit)  # validates gates, size and measurement placement
+        for i, pub in enumerate(coerced):
+            cc = compile_circuit(pub.circuit)  # validates gates, size and measurement placement
+            _check_sampler_memory(i, pub, cc)
         job = PrimitiveJob(self._run, coerced)
         job._submit()
         return job
