@@ -89,24 +89,60 @@ def _unitary_first_column(v: np.ndarray) -> np.ndarray:
     return alpha * H
 
 
-def classify_matrix(m: np.ndarray, axes, ndim: int) -> _ops.Op | None:
+def matrix_kind(m: np.ndarray) -> tuple:
+    """('identity',), ('diag', diag), ('mono', perm, phases) or ('dense', m) for a gate matrix."""
     m = np.asarray(m, dtype=complex)
     if not np.isfinite(m).all():
-        raise ValueError(f"a gate matrix on axes {list(axes)} contains NaN/inf; gate angles must be finite numbers")
+        raise ValueError("a gate matrix contains NaN/inf; gate angles must be finite numbers")
     d = m.shape[0]
-    eye = np.eye(d)
-    if np.allclose(m, eye, atol=1e-14, rtol=0):
-        return None
-    off = m.copy()
-    off[np.diag_indices(d)] = 0
-    if not np.any(np.abs(off) > 1e-14):
-        return _ops.Diag(axes, np.diag(m), ndim)
-    nz = np.abs(m) > 1e-14
-    if np.all(nz.sum(axis=0) == 1) and np.all(nz.sum(axis=1) == 1):
+    absm = np.abs(m)
+    nz = absm > 1e-14
+    diag_only = not (nz & ~np.eye(d, dtype=bool)).any()
+    if diag_only:
+        dg = np.diag(m).copy()
+        if float(np.max(np.abs(dg - 1.0))) <= 1e-14:
+            return ("identity",)
+        return ("diag", dg)
+    if (nz.sum(axis=0) == 1).all() and (nz.sum(axis=1) == 1).all():
         perm = np.argmax(nz, axis=1)
-        ph = m[np.arange(d), perm]
-        return _ops.Mono(axes, perm, ph, ndim)
-    return _ops.Dense(axes, m, ndim)
+        return ("mono", perm, m[np.arange(d), perm])
+    return ("dense", m)
+
+
+def op_from_kind(kind: tuple, axes, ndim: int) -> _ops.Op | None:
+    if kind[0] == "identity":
+        return None
+    if kind[0] == "diag":
+        return _ops.Diag(axes, kind[1], ndim)
+    if kind[0] == "mono":
+        return _ops.Mono(axes, kind[1], kind[2], ndim)
+    return _ops.Dense(axes, kind[1], ndim)
+
+
+def classify_matrix(m: np.ndarray, axes, ndim: int) -> _ops.Op | None:
+    """The cheapest kernel (None, Diag, Mono or Dense) for the gate matrix ``m`` on ``axes``."""
+    return op_from_kind(matrix_kind(m), axes, ndim)
+
+
+_KIND_CACHE: dict = {}
+
+
+def _standard_kind(op) -> tuple | None:
+    """Cached matrix kind of a standard Qiskit gate with numeric parameters (None if not standard)."""
+    std = getattr(op, "_standard_gate", None)
+    if std is None:
+        return None
+    try:
+        key = (std, tuple(float(p) for p in op.params))
+    except (TypeError, ValueError):
+        return None
+    kind = _KIND_CACHE.get(key)
+    if kind is None:
+        kind = matrix_kind(np.asarray(op.to_matrix(), dtype=complex))
+        if len(_KIND_CACHE) > 4096:
+            _KIND_CACHE.clear()
+        _KIND_CACHE[key] = kind
+    return kind
 
 
 def pauli_rotation(label: str, slot, axes: Sequence[int], ndim: int) -> _ops.Op | None:
@@ -133,6 +169,7 @@ class CompiledCircuit:
             )
         self.num_qubits = n
         self.parameters = tuple(circuit.parameters)
+        self.parameter_names = tuple(p.name for p in self.parameters)
         self.index = {p: i for i, p in enumerate(self.parameters)}
         self.slots: list[SlotExpr] = []
         self.slot_gates: list[str] = []  # per slot: the gate whose angle it is (for messages)
@@ -141,6 +178,7 @@ class CompiledCircuit:
         self._fresh = set(range(n))
         self._measured: set[int] = set()
         self._rng = np.random.default_rng(20240611)
+        self._exprs: dict = {}
         self.name = circuit.name
         qindex = {q: i for i, q in enumerate(circuit.qubits)}
         self._walk(circuit, [qindex[q] for q in circuit.qubits], self.ops, self._axis_full(), n + 1, top=True)
@@ -149,7 +187,7 @@ class CompiledCircuit:
         self.has_final_measurements = bool(self._measured)
         self.first_slot_op = next((i for i, op in enumerate(self.ops) if op.slots), len(self.ops))
         self.fast_ops = fuse(self.ops, n + 1)
-        del self._rng
+        del self._rng, self._exprs
 
     # -- helpers --------------------------------------------------------------------
     def _axis_full(self):
@@ -158,7 +196,17 @@ class CompiledCircuit:
 
     def _slot(self, value) -> int | float:
         """Return a slot id for a symbolic value, or the float for a numeric one."""
-        s = compile_expr(value, self.index, self.parameters, self._rng)
+        s = None
+        try:  # the same expression twice in a circuit compiles once (hashing can fail in Qiskit)
+            s = self._exprs.get(value) if _is_symbolic(value) else None
+        except Exception:  # noqa: BLE001
+            value_key = None
+        else:
+            value_key = value if _is_symbolic(value) else None
+        if s is None:
+            s = compile_expr(value, self.index, self.parameters, self._rng)
+            if value_key is not None:
+                self._exprs[value_key] = s
         if s.is_const:
             if not np.isfinite(s.value):
                 raise ValueError(
@@ -284,6 +332,13 @@ class CompiledCircuit:
             return
         if len(qubits) > 3 and op.definition is not None and name not in ("unitary", "state_preparation"):
             self._definition(op, qubits, out, axis_of, ndim)
+            return
+        kind = _standard_kind(op)
+        if kind is not None:
+            self._touch(qubits, name)
+            o = op_from_kind(kind, axes, ndim)
+            if o is not None:
+                out.append(o)
             return
         try:
             m = self._matrix(op)

@@ -1,12 +1,14 @@
 """Pure batched functions: statevectors, probabilities, expectation values, gradients."""
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any, Sequence
 
 import numpy as np
 from qiskit.circuit import QuantumCircuit
 from qiskit.primitives.containers import BindingsArray, ObservablesArray
+from qiskit.quantum_info import SparseObservable
 
 from ._compile import CompiledCircuit, compile_circuit
 from ._memory import check_allocation
@@ -205,6 +207,32 @@ def probabilities(circuit: QuantumCircuit, parameter_values: Any = None, qubits:
     return out.reshape(bshape + (2**k,))
 
 
+_OBS_CACHE: "OrderedDict[tuple, PauliSum]" = OrderedDict()
+_OBS_CACHE_MAX = 1024
+
+
+def _cached_sparse(item: SparseObservable, n: int) -> PauliSum:
+    """Compile a SparseObservable, cached by its full content (coefficients, terms, indices):
+    the key is rebuilt from the arrays each time (~4 us), so it cannot go stale."""
+    key = (
+        n,
+        item.num_qubits,
+        np.asarray(item.coeffs).tobytes(),
+        np.asarray(item.bit_terms).tobytes(),
+        np.asarray(item.indices).tobytes(),
+        np.asarray(item.boundaries).tobytes(),
+    )
+    hit = _OBS_CACHE.get(key)
+    if hit is not None:
+        _OBS_CACHE.move_to_end(key)
+        return hit
+    ps = pauli_sum_from_sparse_observable(item, n)
+    _OBS_CACHE[key] = ps
+    if len(_OBS_CACHE) > _OBS_CACHE_MAX:
+        _OBS_CACHE.popitem(last=False)
+    return ps
+
+
 def _compile_obs_array(observables: Any, n: int) -> tuple[list[PauliSum], tuple]:
     if isinstance(observables, str) and observables and set(observables) <= set("IXYZ"):
         # fast path for the most common input: one Pauli string (compiled once, cached)
@@ -232,16 +260,23 @@ def _compile_obs_array(observables: Any, n: int) -> tuple[list[PauliSum], tuple]
     sparse = oa.sparse_observables_array() if hasattr(oa, "sparse_observables_array") else None
     flat = []
     if sparse is not None:
-        for item in np.asarray(sparse, dtype=object).ravel():
-            flat.append(pauli_sum_from_sparse_observable(item, n))
+        items = [sparse] if isinstance(sparse, SparseObservable) else np.asarray(sparse, dtype=object).ravel()
+        for item in items:
+            flat.append(_cached_sparse(item, n))
     else:  # pragma: no cover - older qiskit
         for idx in np.ndindex(oa.shape):
             flat.append(compile_observable(oa[idx], n))
     return flat, oa.shape
 
 
-def evaluate(cc: CompiledCircuit, X: np.ndarray, bshape: tuple, obs: list[PauliSum], oshape: tuple) -> np.ndarray:
-    """Broadcast parameter rows against observables, EstimatorV2 style -> real array."""
+def evaluate(
+    cc: CompiledCircuit, X: np.ndarray, bshape: tuple, obs: list[PauliSum], oshape: tuple, states=None
+) -> np.ndarray:
+    """Broadcast parameter rows against observables, EstimatorV2 style -> real array.
+
+    ``states``: optional precomputed ``(start, stop, state tensor)`` chunks for the rows of
+    ``X`` (the Estimator simulates PUBs that share a circuit together)."""
+    chunks = (lambda: _states(cc, X)) if states is None else (lambda: states)
     Bp, No = X.shape[0], len(obs)
     if No == 1 and oshape == ():
         shape = bshape
@@ -256,7 +291,7 @@ def evaluate(cc: CompiledCircuit, X: np.ndarray, bshape: tuple, obs: list[PauliS
         # the common case: one observable, evaluated on every parameter row
         out = np.empty(Bp)
         imag_max = 0.0
-        for s, e, psi in _states(cc, X):
+        for s, e, psi in chunks():
             ev = obs[0].expectation(psi)
             if not obs[0].hermitian:
                 imag_max = max(imag_max, float(np.max(np.abs(ev.imag))) if ev.size else 0.0)
@@ -274,7 +309,7 @@ def evaluate(cc: CompiledCircuit, X: np.ndarray, bshape: tuple, obs: list[PauliS
     oidx = np.asarray(canon, dtype=np.intp)[oidx] if No else oidx
     out = np.empty(pidx.shape[0])
     imag_max = 0.0
-    for s, e, psi in _states(cc, X):
+    for s, e, psi in chunks():
         sel = (pidx >= s) & (pidx < e)
         if not np.any(sel):
             continue

@@ -29,7 +29,7 @@ from qiskit.primitives.containers.sampler_pub import SamplerPub
 from qiskit.primitives.primitive_job import PrimitiveJob
 
 from ._compile import compile_circuit
-from ._core import CHUNK_AMPLITUDES, _compile_obs_array, _states, evaluate, parameter_matrix
+from ._core import CHUNK_AMPLITUDES, _compile_obs_array, _states, evaluate, forward, parameter_matrix, slot_values
 from ._memory import check_allocation
 
 
@@ -37,6 +37,15 @@ def _pub_matrix(cc, bindings) -> tuple[np.ndarray, tuple]:
     P = len(cc.parameters)
     if P == 0:
         return np.zeros((int(np.prod(bindings.shape, dtype=int)), 0)), tuple(bindings.shape)
+    data = bindings.data
+    if len(data) == 1:
+        # fast path: one array whose columns are already in circuit.parameters order
+        (names, arr), = data.items()
+        if names == cc.parameter_names:
+            arr = np.asarray(arr, dtype=float)
+            if arr.shape[-1:] == (P,) and np.isfinite(arr).all():
+                bshape = tuple(bindings.shape)
+                return np.ascontiguousarray(arr.reshape(-1, P)), bshape
     return parameter_matrix(cc, bindings.as_array(cc.parameters))
 
 
@@ -79,10 +88,13 @@ class Estimator(BaseEstimatorV2):
         ):
             raise ValueError("run() takes a list of PUBs, e.g. estimator.run([(circuit, observable, values)])")
         coerced = [EstimatorPub.coerce(pub, precision) for pub in pubs]
+        compiled: dict[int, object] = {}  # one compile (and fingerprint) per distinct circuit
         for i, pub in enumerate(coerced):
             if pub.precision < 0:
                 raise ValueError(f"PUB {i} has precision {pub.precision}; precision must be >= 0")
-            cc = compile_circuit(pub.circuit)
+            cc = compiled.get(id(pub.circuit))
+            if cc is None:
+                cc = compiled[id(pub.circuit)] = compile_circuit(pub.circuit)
             if cc.has_final_measurements:
                 raise ValueError(
                     "Estimator circuits must not contain measurements (an expectation value is computed from the "
@@ -94,20 +106,86 @@ class Estimator(BaseEstimatorV2):
         return job
 
     def _run(self, pubs: list[EstimatorPub]) -> PrimitiveResult[PubResult]:
-        return PrimitiveResult([self._run_pub(pub) for pub in pubs], metadata={"version": 2})
+        """PUBs that share a circuit object are simulated together, one batch for all their rows."""
+        results: list[PubResult | None] = [None] * len(pubs)
+        groups: dict[int, list[int]] = {}
+        for i, pub in enumerate(pubs):
+            groups.setdefault(id(pub.circuit), []).append(i)
+        for idxs in groups.values():
+            cc = compile_circuit(pubs[idxs[0]].circuit)  # re-checked: the circuit may have changed since run()
+            prepared = []
+            for i in idxs:
+                X, bshape = _pub_matrix(cc, pubs[i].parameter_values)
+                obs, oshape = _compile_obs_array(pubs[i].observables, cc.num_qubits)
+                prepared.append((X, bshape, obs, oshape))
+            for i, evs in zip(idxs, _evaluate_group(cc, prepared)):
+                results[i] = self._finish(pubs[i], evs)
+        return PrimitiveResult(results, metadata={"version": 2})
 
-    def _run_pub(self, pub: EstimatorPub) -> PubResult:
-        rng = np.random.default_rng(self._seed)
-        cc = compile_circuit(pub.circuit)
-        X, bshape = _pub_matrix(cc, pub.parameter_values)
-        obs, oshape = _compile_obs_array(pub.observables, cc.num_qubits)
-        evs = evaluate(cc, X, bshape, obs, oshape)
+    def _finish(self, pub: EstimatorPub, evs: np.ndarray) -> PubResult:
         precision = pub.precision
         stds = np.full(evs.shape, float(precision))
         if precision != 0:
+            rng = np.random.default_rng(self._seed)
             evs = rng.normal(evs, precision, evs.shape)
         data = DataBin(evs=evs, stds=stds, shape=evs.shape)
         return PubResult(data, metadata={"target_precision": precision, "circuit_metadata": pub.circuit.metadata})
+
+
+def _evaluate_group(cc, prepared: list) -> list[np.ndarray]:
+    """Expectation values for PUBs of one circuit: ``prepared`` holds (X, bshape, obs, oshape).
+
+    Consecutive PUBs are packed into batches of at most ``CHUNK_AMPLITUDES`` amplitudes and
+    simulated at once; a PUB with one observable gets its values from one pass per distinct
+    observable over the packed batch.  Results equal PUB-by-PUB evaluation."""
+    out: list[np.ndarray | None] = [None] * len(prepared)
+    dim = 2**cc.num_qubits
+    limit = max(1, CHUNK_AMPLITUDES // dim)
+    pack: list[int] = []
+    rows = 0
+
+    def flush() -> None:
+        if not pack:
+            return
+        if len(pack) == 1:
+            X, bshape, obs, oshape = prepared[pack[0]]
+            out[pack[0]] = evaluate(cc, X, bshape, obs, oshape)
+            return
+        Xs = [prepared[k][0] for k in pack]
+        offs = np.cumsum([0] + [x.shape[0] for x in Xs])
+        Xcat = np.concatenate(Xs, axis=0)
+        psi = forward(cc, slot_values(cc, Xcat), Xcat.shape[0])
+        by_obs: dict[int, list[int]] = {}
+        for j, k in enumerate(pack):
+            X, bshape, obs, oshape = prepared[k]
+            if len(obs) == 1 and oshape == ():
+                by_obs.setdefault(id(obs[0]), []).append(j)
+            else:
+                view = [(0, X.shape[0], psi[..., offs[j] : offs[j + 1]])]
+                out[k] = evaluate(cc, X, bshape, obs, oshape, states=view)
+        for js in by_obs.values():
+            o = prepared[pack[js[0]]][2][0]
+            sel = np.concatenate([np.arange(offs[j], offs[j + 1]) for j in js])
+            sub = psi if len(sel) == psi.shape[-1] else np.take(psi, sel, axis=-1)
+            ev = o.expectation(sub)
+            if not o.hermitian and ev.size and float(np.max(np.abs(ev.imag))) > 1e-8:
+                raise ValueError("the observable is not Hermitian (its expectation values are complex)")
+            pos = 0
+            for j in js:
+                k = pack[j]
+                b = int(offs[j + 1] - offs[j])
+                out[k] = ev.real[pos : pos + b].reshape(prepared[k][1])
+                pos += b
+
+    for k, item in enumerate(prepared):
+        b = item[0].shape[0]
+        if rows + b > limit:
+            flush()
+            pack, rows = [], 0
+        pack.append(k)
+        rows += b
+    flush()
+    return out  # type: ignore[return-value]
 
 
 @dataclass
