@@ -102,10 +102,22 @@ def slot_values(cc: CompiledCircuit, X: np.ndarray) -> list[np.ndarray]:
     return V
 
 
+#: below this many rows per chunk, rows are simulated one at a time (with scalar angles every
+#: kernel runs long contiguous inner loops; a short batch axis would make them 2B long)
+MIN_BATCH = 16
+
+
 def _chunks(B: int, n: int, factor: int = 1):
-    size = max(1, CHUNK_AMPLITUDES // (2**n * factor))
+    size = CHUNK_AMPLITUDES // (2**n * factor)
+    if size < MIN_BATCH:
+        size = 1
     for start in range(0, B, size):
         yield start, min(B, start + size)
+
+
+def _scalars(V: list[np.ndarray]) -> list:
+    """One-row angles as numpy scalars: per-row coefficients then broadcast as scalars."""
+    return [v.reshape(-1)[0] if np.ndim(v) else v for v in V]
 
 
 def forward(cc: CompiledCircuit, V: list[np.ndarray], B: int, ops=None) -> np.ndarray:
@@ -113,6 +125,8 @@ def forward(cc: CompiledCircuit, V: list[np.ndarray], B: int, ops=None) -> np.nd
     n = cc.num_qubits
     a = np.zeros((2,) * n + (B,), dtype=complex)
     a[(0,) * n] = 1.0
+    if B == 1:
+        V = _scalars(V)
     for op in cc.fast_ops if ops is None else ops:
         op.apply(a, V)
     workspace().trim()
@@ -383,6 +397,8 @@ def _chain(cc: CompiledCircuit, X: np.ndarray, acc: np.ndarray) -> np.ndarray:
 def _adjoint(cc: CompiledCircuit, obs: PauliSum, X: np.ndarray):
     b = X.shape[0]
     V = slot_values(cc, X)
+    if b == 1:
+        V = _scalars(V)
     psi = forward(cc, V, b, cc.ops)
     lam = obs.apply(psi)
     val = np.real(np.einsum("ib,ib->b", psi.reshape(-1, b).conj(), lam.reshape(-1, b)))

@@ -59,6 +59,59 @@ def workspace() -> Workspace:
     return ws
 
 
+#: a view whose innermost contiguous run is shorter than this is processed as separate
+#: 1-D strided pieces (numpy's inner loop would otherwise run only a few elements long)
+SHORT_RUN = 16
+
+
+def short_runs(view: np.ndarray) -> list | None:
+    """Index suffixes splitting ``view`` into pieces with long strided loops, or None.
+
+    For a view ``(..., B)`` of the state whose trailing contiguous block has fewer than
+    ``SHORT_RUN`` elements (a gate on one of the lowest qubits, small batch), returns
+    ``[(suffix, b), ...]``: ``view[(Ellipsis,) + suffix]`` is one piece and ``b`` its batch row.
+    """
+    shape, strides = view.shape, view.strides
+    if not shape:
+        return None
+    expected = view.itemsize
+    run, nt = 1, 0
+    for i in range(len(shape) - 1, -1, -1):
+        if shape[i] != 1 and strides[i] != expected:
+            break
+        expected *= shape[i]
+        run *= shape[i]
+        nt += 1
+    if run >= SHORT_RUN or nt == len(shape) or view.size // max(run, 1) < 2 * SHORT_RUN:
+        return None
+    tail = shape[len(shape) - nt :]
+    return [(idx, idx[-1]) for idx in np.ndindex(*tail)]
+
+
+def _with_suffix(ix: tuple, suf: tuple) -> tuple:
+    """Fix the last ``len(suf)`` free (sliced) axes of the index ``ix`` to ``suf``."""
+    lst = list(ix)
+    free = [i for i, v in enumerate(lst) if isinstance(v, slice)]
+    for i, v in zip(free[len(free) - len(suf) :], suf):
+        lst[i] = v
+    return tuple(lst)
+
+
+def pick(c, b: int):
+    """Row ``b`` of a per-batch coefficient (scalars pass through)."""
+    return c[b] if np.ndim(c) else c
+
+
+def scale(v: np.ndarray, c) -> None:
+    """In place ``v *= c`` (c scalar or per-batch (B,)), fast for short inner runs too."""
+    runs = short_runs(v) if np.ndim(c) or v.ndim > 1 else None
+    if runs is None:
+        v *= c
+        return
+    for suf, b in runs:
+        v[(Ellipsis,) + suf] *= pick(c, b)
+
+
 def lin_comb(terms, out, tmp) -> np.ndarray:
     """out = sum(view * coef); coefficients are scalars or (B,) arrays (last axis)."""
     (v0, c0), rest = terms[0], terms[1:]
@@ -77,7 +130,20 @@ def apply_2x2(x: np.ndarray, y: np.ndarray, m00, m01, m10, m11, real: bool = Fal
 
     Coefficients are scalars, per-batch ``(B,)`` arrays, or None (zero).  At most six
     passes over the halves and no copies; with ``real`` the arithmetic runs on float views.
+    Views with short contiguous runs are processed piece by piece (see :func:`short_runs`).
     """
+    runs = short_runs(x)
+    if runs is not None:
+        for suf, b in runs:
+            ix = (Ellipsis,) + suf
+            _apply_2x2(x[ix], y[ix], *(None if m is None else pick(m, b) for m in (m00, m01, m10, m11)), real=False)
+        return
+    if real and x.shape[-1] < SHORT_RUN // 2:
+        real = False  # the float view would make the inner loop 2B long
+    _apply_2x2(x, y, m00, m01, m10, m11, real)
+
+
+def _apply_2x2(x: np.ndarray, y: np.ndarray, m00, m01, m10, m11, real: bool = False) -> None:
     ws = workspace()
     shape = x.shape
 
@@ -169,7 +235,17 @@ class Mono(Op):
         self._inv = None
 
     def apply(self, a, V):
+        runs = short_runs(a[self.idx[0]]) if a.ndim > 1 else None
+        if runs is None:
+            self._apply(a)
+            return
+        for suf, _ in runs:  # fixed phases: every piece is an independent copy of the op
+            self._apply(a, suf)
+
+    def _apply(self, a, suf=()):
         idx, ph = self.idx, self.ph
+        if suf:
+            idx = [_with_suffix(ix, suf) for ix in idx]
         if self.moves:
             ws = workspace()
             srcs = {}
@@ -238,11 +314,11 @@ class Diag(Op):
 
     def apply(self, a, V):
         for r in self.scales:
-            a[self.idx[r]] *= self.diag[r]
+            scale(a[self.idx[r]], self.diag[r])
 
     def apply_inv(self, a, V):
         for r in self.scales:
-            a[self.idx[r]] *= np.conj(self.diag[r])
+            scale(a[self.idx[r]], np.conj(self.diag[r]))
 
 
 class Dense(Op):
@@ -353,7 +429,7 @@ class PRot(Op):
             ph_plus = np.exp(-0.5j * theta)  # sign +1
             ph_minus = np.conj(ph_plus)
             for r, s in enumerate(self.sign):
-                a[idx[r]] *= ph_plus if s > 0 else ph_minus
+                scale(a[idx[r]], ph_plus if s > 0 else ph_minus)
             return
         c = np.cos(0.5 * theta)
         s = np.sin(0.5 * theta)
@@ -398,7 +474,7 @@ class Phase(Op):
     def _ph(self, a, theta):
         ph = np.exp(1j * theta)
         for ix in self.idx:
-            a[ix] *= ph
+            scale(a[ix], ph)
 
     def apply(self, a, V):
         self._ph(a, V[self.slots[0]])
