@@ -12,7 +12,7 @@ from qiskit.quantum_info import SparseObservable
 
 from ._compile import CompiledCircuit, compile_circuit
 from ._memory import check_allocation
-from ._ops import workspace
+from ._ops import _inner, workspace
 from ._observables import PauliSum, compile_observable, pauli_sum_from_sparse_observable
 
 #: amplitudes simulated at once (batch rows x 2**n); bigger batches are processed in chunks
@@ -401,7 +401,7 @@ def _adjoint(cc: CompiledCircuit, obs: PauliSum, X: np.ndarray):
         V = _scalars(V)
     psi = forward(cc, V, b, cc.ops)
     lam = obs.apply(psi)
-    val = np.real(np.einsum("ib,ib->b", psi.reshape(-1, b).conj(), lam.reshape(-1, b)))
+    val = np.real(_inner(psi, lam))
     acc = np.zeros((len(cc.slots), b))
     first = cc.first_slot_op
     for i in range(len(cc.ops) - 1, first - 1, -1):

@@ -194,10 +194,24 @@ def _index(ndim: int, axes, r: int) -> tuple:
     return tuple(idx)
 
 
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
 def _inner(lam: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """Per-batch <lam|x> for arrays of identical shape (..., B)."""
+    """Per-batch <lam|x> for arrays of identical shape (..., B), without copying the views
+    (real and imaginary parts from float views: the adjoint method keeps its memory at a
+    few state vectors)."""
     B = lam.shape[-1]
-    return np.einsum("ib,ib->b", lam.reshape(-1, B).conj(), x.reshape(-1, B))
+    if lam.strides[-1] != lam.itemsize and B > 1 or x.strides[-1] != x.itemsize and B > 1:
+        return np.einsum("ib,ib->b", lam.reshape(-1, B).conj(), x.reshape(-1, B))
+    lf = lam[..., None].view(float)  # (..., B, 2): re, im
+    xf = x[..., None].view(float)
+    lr, li, xr, xi = lf[..., 0], lf[..., 1], xf[..., 0], xf[..., 1]
+    sub = _LETTERS[: lr.ndim]
+    spec = f"{sub},{sub}->{sub[-1]}"
+    re = np.einsum(spec, lr, xr) + np.einsum(spec, li, xi)
+    im = np.einsum(spec, lr, xi) - np.einsum(spec, li, xr)
+    return re + 1j * im
 
 
 class Op:
