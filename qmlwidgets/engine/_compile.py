@@ -493,6 +493,26 @@ def _fingerprint(circuit: QuantumCircuit):
     return (circuit.num_qubits, circuit.num_clbits, _hashable(gp), tuple(circuit.parameters), items)
 
 
+_SEEN: dict[int, tuple] = {}
+
+
+def first_sighting(circuit: QuantumCircuit) -> bool:
+    """True (once) for a circuit that is neither compiled nor seen before, by identity and
+    structure; records it as seen.  Callers simulate such a circuit with its parameters
+    bound (no expression compilation) and compile it fully when it comes back."""
+    fp = _fingerprint(circuit)
+    key = id(circuit)
+    with _LOCK:
+        for table in (_CACHE, _SEEN):
+            hit = table.get(key)
+            if hit is not None and hit[0]() is circuit and hit[1] == fp:
+                return False
+        if len(_SEEN) >= _CACHE_MAX:
+            _SEEN.clear()
+        _SEEN[key] = (weakref.ref(circuit), fp)
+    return True
+
+
 def compile_circuit(circuit: QuantumCircuit) -> CompiledCircuit:
     """Compile ``circuit`` (cached: the same unchanged circuit object compiles once).
 

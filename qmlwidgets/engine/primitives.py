@@ -28,7 +28,7 @@ from qiskit.primitives.containers.estimator_pub import EstimatorPub
 from qiskit.primitives.containers.sampler_pub import SamplerPub
 from qiskit.primitives.primitive_job import PrimitiveJob
 
-from ._compile import compile_circuit
+from ._compile import CompiledCircuit, compile_circuit, first_sighting
 from ._core import CHUNK_AMPLITUDES, _compile_obs_array, _states, evaluate, forward, parameter_matrix, slot_values
 from ._memory import check_allocation
 
@@ -89,28 +89,47 @@ class Estimator(BaseEstimatorV2):
             raise ValueError("run() takes a list of PUBs, e.g. estimator.run([(circuit, observable, values)])")
         coerced = [EstimatorPub.coerce(pub, precision) for pub in pubs]
         compiled: dict[int, object] = {}  # one compile (and fingerprint) per distinct circuit
+        rows: dict[int, int] = {}
+        for pub in coerced:  # PUBs with several rows rule the bound path out (rows > limit)
+            size = pub.parameter_values.size
+            rows[id(pub.circuit)] = rows.get(id(pub.circuit), 0) + (size if size == 1 else BIND_FIRST_ROWS + 1)
+        bound: dict[int, CompiledCircuit] = {}  # PUB index -> its circuit compiled with values bound
+        bind: dict[int, bool] = {}
         for i, pub in enumerate(coerced):
             if pub.precision < 0:
                 raise ValueError(f"PUB {i} has precision {pub.precision}; precision must be >= 0")
-            cc = compiled.get(id(pub.circuit))
-            if cc is None:
-                cc = compiled[id(pub.circuit)] = compile_circuit(pub.circuit)
+            key = id(pub.circuit)
+            if key not in bind:
+                # a new circuit with a few single-row PUBs is simulated bound (tiered compilation)
+                bind[key] = _bind_first(pub.circuit, rows[key])
+            if bind[key]:
+                cc = bound[i] = _bound_compile(pub.circuit, pub.parameter_values)
+            else:
+                cc = compiled.get(key)
+                if cc is None:
+                    cc = compiled[key] = compile_circuit(pub.circuit)
             if cc.has_final_measurements:
                 raise ValueError(
                     "Estimator circuits must not contain measurements (an expectation value is computed from the "
                     "state before measuring); use circuit.remove_final_measurements(inplace=False). "
                     "StatevectorEstimator rejects them too."
                 )
-        job = PrimitiveJob(self._run, coerced)
+        job = PrimitiveJob(self._run, coerced, bound)
         job._submit()
         return job
 
-    def _run(self, pubs: list[EstimatorPub]) -> PrimitiveResult[PubResult]:
+    def _run(self, pubs: list[EstimatorPub], bound: dict | None = None) -> PrimitiveResult[PubResult]:
         """PUBs that share a circuit object are simulated together, one batch for all their rows."""
         results: list[PubResult | None] = [None] * len(pubs)
         groups: dict[int, list[int]] = {}
         for i, pub in enumerate(pubs):
-            groups.setdefault(id(pub.circuit), []).append(i)
+            if bound and i in bound:
+                cc = bound[i]
+                obs, oshape = _compile_obs_array(pub.observables, cc.num_qubits)
+                evs = evaluate(cc, np.zeros((1, 0)), tuple(pub.parameter_values.shape), obs, oshape)
+                results[i] = self._finish(pub, evs)
+            else:
+                groups.setdefault(id(pub.circuit), []).append(i)
         for idxs in groups.values():
             cc = compile_circuit(pubs[idxs[0]].circuit)  # re-checked: the circuit may have changed since run()
             prepared = []
@@ -130,6 +149,25 @@ class Estimator(BaseEstimatorV2):
             evs = rng.normal(evs, precision, evs.shape)
         data = DataBin(evs=evs, stds=stds, shape=evs.shape)
         return PubResult(data, metadata={"target_precision": precision, "circuit_metadata": pub.circuit.metadata})
+
+
+#: a new circuit whose PUBs in one call hold at most this many parameter rows (each PUB a
+#: single row) is simulated with its parameters bound: cheaper than compiling its expressions
+BIND_FIRST_ROWS = 4
+
+
+def _bind_first(circuit: QuantumCircuit, rows: int) -> bool:
+    return bool(circuit.parameters) and rows <= BIND_FIRST_ROWS and first_sighting(circuit)
+
+
+def _bound_compile(circuit: QuantumCircuit, bindings):
+    """Compile ``circuit`` with the single parameter row of ``bindings`` bound (not cached)."""
+    if bindings.size != 1:
+        raise AssertionError("bound compilation takes one parameter row")  # pragma: no cover
+    row = np.asarray(bindings.as_array(circuit.parameters), dtype=float).reshape(-1)
+    if not np.isfinite(row).all():
+        raise ValueError("parameter_values contains NaN/inf values; all parameter values must be finite")
+    return CompiledCircuit(circuit.assign_parameters(row, inplace=False))
 
 
 def _evaluate_group(cc, prepared: list) -> list[np.ndarray]:

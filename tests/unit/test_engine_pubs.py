@@ -115,3 +115,32 @@ def test_merged_pubs_equal_reference(n: int, sizes: list, labels: list, seed: in
     for o, r in zip(ours, ref):
         assert o.shape == r.shape
         np.testing.assert_allclose(o, r, atol=1e-12)
+
+
+def test_first_call_bound_path_then_compiled_path_agree_with_reference() -> None:
+    from qmlwidgets.engine import primitives
+
+    est = Estimator()
+    qc = _ansatz(3)
+    x = np.random.default_rng(9).uniform(-2, 2, qc.num_parameters)
+    pubs = [(qc, "ZZI", x), (qc, SparsePauliOp(["XXX", "IIZ"], [0.3, 1.0]), x)]
+    ref = _evs(StatevectorEstimator(), pubs)
+    job = est.run(pubs)
+    assert len(job._args[1]) == 2  # both PUBs took the bound path on first sighting
+    first = [np.asarray(r.data.evs) for r in job.result()]
+    job2 = est.run(pubs)
+    assert not job2._args[1]  # compiled the second time
+    second = [np.asarray(r.data.evs) for r in job2.result()]
+    np.testing.assert_allclose(first, ref, atol=1e-12)
+    np.testing.assert_allclose(second, ref, atol=1e-12)
+    assert primitives.BIND_FIRST_ROWS >= 1
+
+
+def test_first_call_bound_path_still_validates() -> None:
+    qc = _ansatz(2)
+    qc.measure_all()
+    with pytest.raises(ValueError, match="must not contain measurements"):
+        Estimator().run([(qc, "ZZ", np.zeros(qc.num_parameters))])
+    qc2 = _ansatz(2)
+    with pytest.raises(ValueError, match="NaN/inf"):
+        Estimator().run([(qc2, "ZZ", np.full(qc2.num_parameters, np.nan))])
