@@ -173,8 +173,8 @@ def landscapes(quick: bool) -> None:
         X = (base + a[:, None, None] * d1 + a[None, :, None] * d2).reshape(-1, qc.num_parameters)
         compare_batch(
             f"landscape {n} q 64x64", qc, z0(n), X, 2,
-            repeats=3 if quick else 5, sv_rows=64 if n >= 8 else 256 if quick else 4096,
-            pl_rows=4096, lt_rows=64 if n >= 8 else 512,
+            repeats=3 if quick else 5, sv_rows={4: 512, 8: 64, 12: 16}[n],
+            pl_rows={4: 4096, 8: 4096, 12: 256}[n], lt_rows={4: 256, 8: 32, 12: 8}[n],
         )
 
 

@@ -15,11 +15,15 @@ from qiskit.circuit import (
     QuantumCircuit,
 )
 from qiskit.circuit.library import PauliEvolutionGate
+from qiskit.exceptions import QiskitError
 from qiskit.quantum_info import Operator, Pauli, SparseObservable, SparsePauliOp, Statevector
 
 from . import _ops
 from ._expr import SlotExpr, compile_expr
 from ._fuse import fuse
+
+#: Most resets of used qubits per circuit (each doubles the branches simulated).
+MAX_RESETS = 12
 
 #: Largest register the engine simulates (a 20-qubit state is 16 MiB per batch row).
 MAX_QUBITS = 20
@@ -29,6 +33,11 @@ _PAULI_ROT = {"rx": "X", "ry": "Y", "rz": "Z", "rxx": "XX", "ryy": "YY", "rzz": 
 _SKIP = {"barrier", "delay", "id", "i", "store"}
 _NATIVE_SYMBOLIC = set(_PAULI_ROT) | {"p", "u1", "u", "u3", "u2", "r", "global_phase"}
 _NATIVE_CONTROLLED = {"crx", "cry", "crz", "cp", "cu1", "cu3", "cu", "mcphase", "mcp"}
+
+
+class ControlFlowError(QiskitError, ValueError):
+    """Classical control flow in a circuit: a ``QiskitError`` (what Qiskit's statevector
+    primitives raise) and a ``ValueError`` (what the engine raises for bad input)."""
 
 
 def _is_symbolic(value) -> bool:
@@ -177,6 +186,7 @@ class CompiledCircuit:
         self.ops: list[_ops.Op] = []
         self._fresh = set(range(n))
         self._measured: set[int] = set()
+        self.num_resets = 0  # resets of used qubits: the state is a mixture of 2**num_resets branches
         self._rng = np.random.default_rng(20240611)
         self._exprs: dict = {}
         self.name = circuit.name
@@ -249,7 +259,10 @@ class CompiledCircuit:
         if name in _SKIP:
             return
         if getattr(op, "condition", None) is not None or (hasattr(op, "blocks") and op.blocks):
-            raise ValueError(f"instruction '{name}' uses classical control flow, which the exact engine does not support")
+            raise ControlFlowError(
+                f"instruction '{name}' uses classical control flow, which the exact engine does not support "
+                "(StatevectorSampler/StatevectorEstimator refuse it too); use qiskit-aer's primitives for dynamic circuits"
+            )
         if name == "measure":
             if not top:
                 raise ValueError("measurements inside composite instructions are not supported")
@@ -258,11 +271,18 @@ class CompiledCircuit:
                 self._measured.add(q)
             return
         if name == "reset":
-            if all(q in self._fresh for q in qubits):
-                return  # resetting a qubit that is still |0> does nothing
-            raise ValueError(
-                "'reset' after a qubit has been used is not unitary; the exact engine supports resets only at the start"
-            )
+            for q in qubits:
+                if q in self._fresh:
+                    continue  # resetting a qubit that is still |0> does nothing
+                if self.num_resets >= MAX_RESETS:
+                    raise ValueError(
+                        f"the circuit resets used qubits more than MAX_RESETS={MAX_RESETS} times; the exact engine "
+                        f"simulates every reset outcome as its own branch (2**{MAX_RESETS} at most)"
+                    )
+                self._touch([q], name)
+                out.append(_ops.Reset(axis_of(q)))
+                self.num_resets += 1
+            return
         if clbits:
             raise ValueError(f"instruction '{name}' acts on classical bits; only final 'measure' is supported")
         axes = [axis_of(q) for q in qubits]

@@ -12,7 +12,7 @@ from qiskit.quantum_info import SparseObservable
 
 from ._compile import CompiledCircuit, compile_circuit
 from ._memory import check_allocation
-from ._ops import _inner, workspace
+from ._ops import _inner, fold_branches, reset_branches, workspace
 from ._observables import PauliSum, compile_observable, pauli_sum_from_sparse_observable
 
 #: amplitudes simulated at once (batch rows x 2**n); bigger batches are processed in chunks
@@ -128,6 +128,10 @@ def forward(cc: CompiledCircuit, V: list[np.ndarray], B: int, ops=None) -> np.nd
     if B == 1:
         V = _scalars(V)
     for op in cc.fast_ops if ops is None else ops:
+        if op.kind == "reset":
+            a = reset_branches(a, op.axes[0])
+            V = [np.tile(v, 2) if np.ndim(v) else v for v in V]
+            continue
         op.apply(a, V)
     workspace().trim()
     return a
@@ -136,7 +140,7 @@ def forward(cc: CompiledCircuit, V: list[np.ndarray], B: int, ops=None) -> np.nd
 def _states(cc: CompiledCircuit, X: np.ndarray):
     """Yield (start, stop, state tensor) chunks."""
     B = X.shape[0]
-    for s, e in _chunks(B, cc.num_qubits):
+    for s, e in _chunks(B, cc.num_qubits, 2**cc.num_resets):
         Xc = X[s:e]
         yield s, e, forward(cc, slot_values(cc, Xc), e - s)
 
@@ -166,6 +170,11 @@ def statevectors(circuit: QuantumCircuit, parameter_values: Any = None) -> np.nd
     array([0.707+0.j, 0.   +0.j, 0.   +0.j, 0.707+0.j])
     """
     cc = compile_circuit(circuit)
+    if cc.num_resets:
+        raise ValueError(
+            "the circuit resets a qubit after using it, so its state is mixed and has no statevector; "
+            "use probabilities(), expectation_values() or the Sampler/Estimator primitives"
+        )
     X, bshape = parameter_matrix(cc, parameter_values)
     _check_output(X.shape[0], cc.num_qubits, 16, "statevectors")
     out = np.empty((X.shape[0], 2**cc.num_qubits), dtype=complex)
@@ -215,8 +224,8 @@ def probabilities(circuit: QuantumCircuit, parameter_values: Any = None, qubits:
     _check_output(X.shape[0], k, 8, "probabilities", n)
     out = np.empty((X.shape[0], 2**k))
     for s, e, psi in _states(cc, X):
-        flat = psi.reshape(-1, e - s).T
-        p = flat.real**2 + flat.imag**2
+        flat = psi.reshape(-1, psi.shape[-1]).T
+        p = fold_branches(flat.real**2 + flat.imag**2, e - s)
         out[s:e] = p if qs is None or qs == list(range(n)) else _marginal(p, n, qs)
     return out.reshape(bshape + (2**k,))
 
@@ -306,7 +315,7 @@ def evaluate(
         out = np.empty(Bp)
         imag_max = 0.0
         for s, e, psi in chunks():
-            ev = obs[0].expectation(psi)
+            ev = fold_branches(obs[0].expectation(psi), e - s)
             if not obs[0].hermitian:
                 imag_max = max(imag_max, float(np.max(np.abs(ev.imag))) if ev.size else 0.0)
             out[s:e] = ev.real
@@ -328,6 +337,14 @@ def evaluate(
         if not np.any(sel):
             continue
         probs = None
+        if psi.shape[-1] != e - s:  # reset branches: evaluate every column, then sum branches
+            for o in np.unique(oidx[sel]):
+                m = sel & (oidx == o)
+                ev = fold_branches(obs[o].expectation(psi), e - s)[pidx[m] - s]
+                if ev.size:
+                    imag_max = max(imag_max, float(np.max(np.abs(ev.imag))))
+                out[m] = ev.real
+            continue
         for o in np.unique(oidx[sel]):
             m = sel & (oidx == o)
             rows = pidx[m] - s
@@ -467,6 +484,11 @@ def value_and_gradient(
     if method not in _METHODS:
         raise ValueError(f"unknown gradient method {method!r}; choose 'auto', 'adjoint' or 'parameter-shift'")
     cc = compile_circuit(circuit)
+    if cc.num_resets:
+        raise ValueError(
+            "gradients of circuits that reset a used qubit are not supported (the state is a mixture); "
+            "differentiate the circuit without the reset, or use finite differences of expectation_values()"
+        )
     X, bshape = parameter_matrix(cc, parameter_values)
     obs = _single_observable(observable, cc.num_qubits)
     fn = _adjoint if _METHODS[method] == "adjoint" else _parameter_shift

@@ -581,3 +581,39 @@ class Controlled(Op):
                 # a controlled Pauli rotation has generator spectrum {0, +-1/2}
                 rules.append("four" if isinstance(op, PRot) else rule)
         return tuple(rules)
+
+
+class Reset(Op):
+    """Reset of a used qubit: not unitary.  The state becomes a mixture of two branches,
+    P0|psi> and X P1|psi> (unnormalised), stored side by side on the batch axis
+    (column ``branch * B + row``); see :func:`reset_branches`."""
+
+    kind = "reset"
+
+    def __init__(self, axis: int):
+        self.axes = (axis,)
+
+    def apply(self, a, V):  # pragma: no cover - handled by the forward loop
+        raise TypeError("Reset changes the batch size; use reset_branches")
+
+
+def reset_branches(a: np.ndarray, axis: int) -> np.ndarray:
+    """(..., B) -> (..., 2B): branch 0 keeps the |0> part of qubit ``axis``, branch 1 moves
+    its |1> part to |0> (the two outcomes of a reset; their norms are the probabilities)."""
+    B = a.shape[-1]
+    out = np.zeros(a.shape[:-1] + (2 * B,), dtype=a.dtype)
+    i0 = [slice(None)] * a.ndim
+    i0[axis] = 0
+    i1 = list(i0)
+    i1[axis] = 1
+    i0, i1 = tuple(i0), tuple(i1)
+    out[..., :B][i0] = a[i0]
+    out[..., B:][i0] = a[i1]
+    return out
+
+
+def fold_branches(x: np.ndarray, B: int) -> np.ndarray:
+    """Sum per-column results (2**k * B, ...) over reset branches -> (B, ...)."""
+    if x.shape[0] == B:
+        return x
+    return x.reshape((-1, B) + x.shape[1:]).sum(axis=0)

@@ -31,6 +31,7 @@ from qiskit.primitives.primitive_job import PrimitiveJob
 from ._compile import CompiledCircuit, compile_circuit, first_sighting
 from ._core import CHUNK_AMPLITUDES, _compile_obs_array, _states, evaluate, forward, parameter_matrix, slot_values
 from ._memory import check_allocation
+from ._ops import fold_branches
 
 
 def _pub_matrix(cc, bindings) -> tuple[np.ndarray, tuple]:
@@ -177,6 +178,8 @@ def _evaluate_group(cc, prepared: list) -> list[np.ndarray]:
     simulated at once; a PUB with one observable gets its values from one pass per distinct
     observable over the packed batch.  Results equal PUB-by-PUB evaluation."""
     out: list[np.ndarray | None] = [None] * len(prepared)
+    if cc.num_resets:  # reset branches: PUB by PUB
+        return [evaluate(cc, X, bshape, obs, oshape) for X, bshape, obs, oshape in prepared]
     dim = 2**cc.num_qubits
     limit = max(1, CHUNK_AMPLITUDES // dim)
     pack: list[int] = []
@@ -282,7 +285,7 @@ def _check_sampler_memory(i: int, pub: SamplerPub, cc) -> None:
     bits = sum(creg.size for creg in pub.circuit.cregs)
     chunk = min(B, max(1, CHUNK_AMPLITUDES // 2**cc.num_qubits))
     # int64 outcomes + per-register bool and packed bits (kept), sampling temporaries per chunk
-    need = B * shots * (8 + 2 * bits) + chunk * shots * 32 + chunk * 2**cc.num_qubits * 48
+    need = B * shots * (8 + 2 * bits) + chunk * shots * 32 + chunk * 2 ** (cc.num_qubits + cc.num_resets) * 48
     check_allocation(
         need,
         f"sampling PUB {i} ({B} parameter row(s) x {shots} shots)",
@@ -326,6 +329,7 @@ class Sampler(BaseSamplerV2):
             shots = self._default_shots
         if isinstance(pubs, (QuantumCircuit, SamplerPub)) or (
             isinstance(pubs, tuple) and pubs and isinstance(pubs[0], QuantumCircuit)
+            and not all(isinstance(p, QuantumCircuit) for p in pubs)  # a tuple of circuits is a list of PUBs (as in Qiskit)
         ):
             raise ValueError("run() takes a list of PUBs, e.g. sampler.run([circuit]) or sampler.run([(circuit, values)])")
         coerced = [SamplerPub.coerce(pub, shots) for pub in pubs]
@@ -358,8 +362,8 @@ class Sampler(BaseSamplerV2):
         if qargs:
             n = cc.num_qubits
             for s, e, psi in _states(cc, X):
-                flat = psi.reshape(-1, e - s).T
-                p = flat.real**2 + flat.imag**2
+                flat = psi.reshape(-1, psi.shape[-1]).T
+                p = fold_branches(flat.real**2 + flat.imag**2, e - s)
                 if qargs != list(range(n)):
                     from ._core import _marginal
 
