@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 from qiskit import QuantumCircuit
 from qiskit.circuit import Parameter
 from qiskit.exceptions import QiskitError
-from qiskit.primitives import StatevectorSampler
 from qiskit.quantum_info import DensityMatrix, SparsePauliOp
 
 from qmlwidgets.engine import (
@@ -88,14 +87,14 @@ def test_sampler_with_reset_matches_exact_distribution() -> None:
     freq = np.array([counts.get(format(i, "02b"), 0) for i in range(4)]) / shots
     sigma = np.sqrt(exact * (1 - exact) / shots)
     assert np.all(np.abs(freq - exact) <= 5 * sigma + 1e-12)
-    # StatevectorSampler samples one reset outcome per run; over many seeds it averages to the same law
-    ref = np.zeros(4)
-    for seed in range(40):
-        c = StatevectorSampler(seed=seed).run([qc], shots=250).result()[0].data.meas.get_counts()
-        for k, v in c.items():
-            ref[int(k, 2)] += v
-    ref /= ref.sum()
-    assert np.max(np.abs(ref - exact)) < 0.1
+    # qiskit-aer simulates the reset shot by shot: same law (StatevectorSampler draws one reset
+    # outcome per run from an unseeded generator, so it cannot be compared reproducibly)
+    from qiskit_aer.primitives import SamplerV2 as AerSampler
+
+    aer = AerSampler(options={"backend_options": {"seed_simulator": 11}})
+    c = aer.run([qc], shots=shots).result()[0].data.meas.get_counts()
+    ref = np.array([c.get(format(i, "02b"), 0) for i in range(4)]) / shots
+    assert np.all(np.abs(ref - freq) <= 7 * sigma + 1e-12)
 
 
 def test_reset_refusals_are_clear() -> None:
