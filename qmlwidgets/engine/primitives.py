@@ -10,16 +10,19 @@ parameter array in one vectorised pass, and with ``precision > 0`` the estimator
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 from qiskit.circuit import QuantumCircuit
+from qiskit.quantum_info import SparsePauliOp
 from qiskit.primitives import BaseEstimatorV2, BaseSamplerV2, PrimitiveResult
 from qiskit.primitives.containers import (
+    BindingsArray,
     BitArray,
     DataBin,
     EstimatorPubLike,
+    ObservablesArray,
     PubResult,
     SamplerPubLike,
     SamplerPubResult,
@@ -48,6 +51,51 @@ def _pub_matrix(cc, bindings) -> tuple[np.ndarray, tuple]:
                 bshape = tuple(bindings.shape)
                 return np.ascontiguousarray(arr.reshape(-1, P)), bshape
     return parameter_matrix(cc, bindings.as_array(cc.parameters))
+
+
+def _coerce_estimator_pubs(pubs, precision: float) -> list[EstimatorPub]:
+    """``EstimatorPub.coerce`` for every PUB, with a fast path for the most common form
+    ``(circuit, observable, values)`` (observable a Pauli string or SparsePauliOp used by many
+    PUBs, values an array with a trailing axis of ``num_parameters``): the same containers,
+    built without re-validating what is checked here (~50x cheaper per PUB)."""
+    out: list[EstimatorPub] = []
+    obs_cache: dict[int, tuple] = {}  # id(observable) -> (observable, ObservablesArray), this call only
+    names_cache: dict[int, tuple] = {}
+    for pub in pubs:
+        fast = None
+        if type(pub) is tuple and len(pub) in (3, 4) and isinstance(pub[0], QuantumCircuit):
+            fast = _fast_pub(pub, precision, obs_cache, names_cache)
+        out.append(fast if fast is not None else EstimatorPub.coerce(pub, precision))
+    return out
+
+
+def _fast_pub(pub: tuple, precision: float, obs_cache: dict, names_cache: dict) -> EstimatorPub | None:
+    circuit, obs, values = pub[:3]
+    prec = precision if len(pub) == 3 or pub[3] is None else pub[3]
+    if not isinstance(prec, (int, float)) or isinstance(prec, bool) or values is None:
+        return None
+    if isinstance(obs, str):
+        if len(obs) != circuit.num_qubits or not obs or set(obs) - set("IXYZ"):
+            return None
+    elif not isinstance(obs, SparsePauliOp) or obs.num_qubits != circuit.num_qubits:
+        return None
+    if isinstance(values, (Mapping, BindingsArray)):
+        return None
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    names = names_cache.get(id(circuit))
+    if names is None:
+        names = names_cache[id(circuit)] = (circuit, tuple(p.name for p in circuit.parameters))
+    names = names[1]
+    if not names or arr.ndim == 0 or arr.shape[-1] != len(names):
+        return None
+    hit = obs_cache.get(id(obs))
+    if hit is None:
+        hit = obs_cache[id(obs)] = (obs, ObservablesArray.coerce(obs))
+    bindings = BindingsArray({names: arr}, shape=arr.shape[:-1])
+    return EstimatorPub(circuit, hit[1], bindings, float(prec), validate=False)
 
 
 class Estimator(BaseEstimatorV2):
@@ -88,7 +136,7 @@ class Estimator(BaseEstimatorV2):
             isinstance(pubs, tuple) and pubs and isinstance(pubs[0], QuantumCircuit)
         ):
             raise ValueError("run() takes a list of PUBs, e.g. estimator.run([(circuit, observable, values)])")
-        coerced = [EstimatorPub.coerce(pub, precision) for pub in pubs]
+        coerced = _coerce_estimator_pubs(pubs, precision)
         compiled: dict[int, object] = {}  # one compile (and fingerprint) per distinct circuit
         rows: dict[int, int] = {}
         for pub in coerced:  # PUBs with several rows rule the bound path out (rows > limit)

@@ -144,3 +144,38 @@ def test_first_call_bound_path_still_validates() -> None:
     qc2 = _ansatz(2)
     with pytest.raises(ValueError, match="NaN/inf"):
         Estimator().run([(qc2, "ZZ", np.full(qc2.num_parameters, np.nan))])
+
+
+@pytest.mark.parametrize(
+    "pub_tail",
+    [
+        ("ZZ", [0.1] * 8),
+        (SparsePauliOp(["ZZ", "XI"], [1.0, -0.5]), np.full((3, 8), 0.2)),
+        ("XY", np.full((2, 1, 8), 0.3), 0.25),
+        ("ZZ", [0.1] * 8, None),
+    ],
+)
+def test_fast_pub_coercion_equals_qiskit_coercion(pub_tail) -> None:
+    from qiskit.primitives.containers.estimator_pub import EstimatorPub
+
+    from qmlwidgets.engine.primitives import _coerce_estimator_pubs
+
+    qc = _ansatz(2)
+    pub = (qc,) + pub_tail
+    ours = _coerce_estimator_pubs([pub], 0.0)[0]
+    ref = EstimatorPub.coerce(pub, 0.0)
+    assert ours.shape == ref.shape and ours.precision == ref.precision
+    np.testing.assert_array_equal(
+        ours.parameter_values.as_array(qc.parameters), ref.parameter_values.as_array(qc.parameters)
+    )
+    assert ours.observables.tolist() == ref.observables.tolist()
+
+
+def test_fast_pub_coercion_rejects_what_qiskit_rejects() -> None:
+    qc = _ansatz(2)
+    with pytest.raises(ValueError):
+        Estimator().run([(qc, "ZZZ", [0.1] * 8)])  # wrong observable size
+    with pytest.raises(ValueError):
+        Estimator().run([(qc, "ZZ", [0.1] * 7)])  # wrong number of values
+    with pytest.raises(ValueError, match="precision"):
+        Estimator().run([(qc, "ZZ", [0.1] * 8, -1.0)])
