@@ -142,7 +142,7 @@ def compare_batch(name, qc, obs, X, layers, *, repeats, sv_rows, pl_rows, lt_row
     if AerEstimator is not None:
         aer = AerEstimator()
         est_evs(aer, qc, obs, X[:1])
-        t, vals = timed(lambda: est_evs(aer, qc, obs, X), 1 if n >= 16 else 3)
+        t, vals = timed(lambda: est_evs(aer, qc, obs, X), 1 if n >= 12 else 3)
         refs["aer"] = (t, vals, False)
     if qml is not None:
         with warnings.catch_warnings():
@@ -173,7 +173,7 @@ def landscapes(quick: bool) -> None:
         X = (base + a[:, None, None] * d1 + a[None, :, None] * d2).reshape(-1, qc.num_parameters)
         compare_batch(
             f"landscape {n} q 64x64", qc, z0(n), X, 2,
-            repeats=3 if quick else 5, sv_rows={4: 512, 8: 64, 12: 16}[n],
+            repeats={4: 5, 8: 3, 12: 1}[n], sv_rows={4: 512, 8: 64, 12: 16}[n],
             pl_rows={4: 4096, 8: 4096, 12: 256}[n], lt_rows={4: 256, 8: 32, 12: 8}[n],
         )
 
@@ -263,6 +263,37 @@ def first_call(quick: bool) -> None:
         add_row(f"first call, new circuit {n} q", times["ours"], outs["ours"], refs)
 
 
+_MEMORY_PROBE = """
+import resource, sys, numpy as np
+from qiskit.circuit import ParameterVector
+sys.path.insert(0, {root!r})
+from benchmarks.bench_engine_compare import layered
+from qmlwidgets.engine import expectation_values, gradients
+n, what = {n}, {what!r}
+qc = layered(n, 1)
+X = np.random.default_rng(0).uniform(-1, 1, ({rows}, qc.num_parameters))
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+fn = gradients if what == "gradient" else expectation_values
+fn(qc, "I" * (n - 1) + "Z", X)
+print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) * 1024 / (2**n * 16))
+"""
+
+
+def memory(quick: bool) -> None:
+    """Peak memory above the baseline (ru_maxrss in a fresh process), in state vectors."""
+    import subprocess
+
+    root = str(Path(__file__).resolve().parents[1])
+    n = 18 if quick else 20
+    for what, rows in (("expectation values", 1), ("expectation values", 8), ("gradient", 1)):
+        code = _MEMORY_PROBE.format(root=root, n=n, what="gradient" if what == "gradient" else "ev", rows=rows)
+        t0 = time.perf_counter()
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+        dt = time.perf_counter() - t0
+        states = out.stdout.strip().splitlines()[-1] if out.returncode == 0 else f"failed: {out.stderr[-200:]}"
+        print(f"memory {n} q {what}, {rows} row(s): peak {states} state vectors above baseline ({dt:.1f} s)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer repeats, no 20-qubit rows")
@@ -274,6 +305,7 @@ def main() -> None:
     qiskit_ml(args.quick)
     landscapes(args.quick)
     large(args.quick)
+    memory(args.quick)
     print(f"total {time.perf_counter() - t0:.0f} s")
 
 

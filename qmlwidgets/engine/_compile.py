@@ -1,6 +1,7 @@
 """Compile a QuantumCircuit once into a flat list of batched kernels (see ``_ops``)."""
 from __future__ import annotations
 
+import math
 import threading
 import warnings
 import weakref
@@ -47,7 +48,10 @@ def _is_symbolic(value) -> bool:
 def _finite_params(name: str, qubits, params) -> None:
     """Reject NaN/inf numeric gate parameters (Qiskit would propagate them into NaN results)."""
     for k, p in enumerate(params):
-        if _is_symbolic(p):
+        if type(p) is float:  # the common case, checked without numpy
+            if math.isfinite(p):
+                continue
+        elif type(p) is int or _is_symbolic(p):
             continue
         if isinstance(p, ParameterExpression):
             try:
