@@ -6,6 +6,15 @@
 same metadata keys, and jobs are ``PrimitiveJob``.  Differences: they evaluate a whole
 parameter array in one vectorised pass, and with ``precision > 0`` the estimator reports
 ``stds = precision`` (like qiskit-aer) instead of zeros.
+
+Many small PUBs (e.g. qiskit-machine-learning's gradients send one PUB per shifted point):
+PUBs sharing a circuit object are simulated as one batch, compiled circuits are cached by
+identity and re-checked by structure on every call (a mutated circuit is recompiled),
+observables are cached by content, and a new circuit seen with a few single-row PUBs is
+simulated with its values bound (cheaper than compiling its parameter expressions) and
+compiled when it comes back.  Resets of used qubits are simulated exactly as mixtures; the
+Sampler draws from the mixture's distribution (StatevectorSampler instead draws one reset
+outcome per run and samples every shot from it).
 """
 from __future__ import annotations
 
