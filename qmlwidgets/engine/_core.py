@@ -322,6 +322,12 @@ def evaluate(
         if imag_max > 1e-8:
             raise ValueError("the observable is not Hermitian (its expectation values are complex)")
         return out.reshape(shape)
+    size = int(np.prod(shape, dtype=np.int64))
+    check_allocation(
+        size * 40.0,  # result + row/observable index arrays and masks
+        f"expectation values for the broadcast shape {shape}",
+        "pass fewer parameter rows or observables per call",
+    )
     pidx = np.broadcast_to(np.arange(Bp).reshape(bshape), shape).ravel()
     oidx = np.broadcast_to(np.arange(No).reshape(oshape), shape).ravel()
     # identical observables are evaluated once

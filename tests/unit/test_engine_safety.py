@@ -108,3 +108,15 @@ def test_budget_from_environment_and_bad_values(monkeypatch, budget) -> None:
             set_memory_budget(bad)
     monkeypatch.delenv("QMLWIDGETS_MEMORY_BUDGET")
     assert 0 < memory_budget()
+
+
+def test_broadcast_shape_above_the_budget_is_refused(budget) -> None:
+    qc = QuantumCircuit(1)
+    qc.ry(Parameter("t"), 0)
+    values = np.zeros((2000, 1, 1))
+    observables = [["Z"] * 2000]
+    budget("1MiB")
+    with pytest.raises(MemoryBudgetError, match=r"broadcast shape \(2000, 2000\)"):
+        expectation_values(qc, observables, values)
+    budget(None)
+    assert expectation_values(qc, observables, values).shape == (2000, 2000)
