@@ -137,6 +137,23 @@ def classify_matrix(m: np.ndarray, axes, ndim: int) -> _ops.Op | None:
     return op_from_kind(matrix_kind(m), axes, ndim)
 
 
+_FAST_NUMERIC = {"rx", "ry", "rz", "p", "u1"}
+
+
+def _numeric_rotation(name: str, theta: float, axes, ndim: int) -> _ops.Op | None:
+    """RX/RY/RZ/P with a numeric angle, built without Qiskit's matrix (the bound first call)."""
+    if theta == 0.0:
+        return None
+    if name in ("p", "u1"):
+        return _ops.Diag(axes, [1.0, complex(math.cos(theta), math.sin(theta))], ndim)
+    c, s = math.cos(theta / 2), math.sin(theta / 2)
+    if name == "rz":
+        return _ops.Diag(axes, [complex(c, -s), complex(c, s)], ndim)
+    if name == "ry":
+        return _ops.Dense(axes, np.array([[c, -s], [s, c]], dtype=complex), ndim)
+    return _ops.Dense(axes, np.array([[c, -1j * s], [-1j * s, c]], dtype=complex), ndim)
+
+
 _KIND_CACHE: dict = {}
 
 
@@ -356,6 +373,12 @@ class CompiledCircuit:
             return
         if len(qubits) > 3 and op.definition is not None and name not in ("unitary", "state_preparation"):
             self._definition(op, qubits, out, axis_of, ndim)
+            return
+        if name in _FAST_NUMERIC and len(params) == 1 and type(params[0]) is float:
+            self._touch(qubits, name)
+            o = _numeric_rotation(name, params[0], axes, ndim)
+            if o is not None:
+                out.append(o)
             return
         kind = _standard_kind(op)
         if kind is not None:

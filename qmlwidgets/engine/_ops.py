@@ -350,7 +350,7 @@ class Dense(Op):
             eye = np.eye(2**k)
             self.rows = []
             for r in range(2**k):
-                if np.allclose(self.m[r], eye[r], atol=_ATOL, rtol=0):
+                if float(np.max(np.abs(self.m[r] - eye[r]))) <= _ATOL:
                     continue
                 terms = [(c, self.m[r, c]) for c in range(2**k) if abs(self.m[r, c]) > _ATOL]
                 self.rows.append((r, terms))
