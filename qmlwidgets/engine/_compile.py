@@ -544,19 +544,20 @@ _SEEN: dict[int, tuple] = {}
 
 
 def first_sighting(circuit: QuantumCircuit) -> bool:
-    """True (once) for a circuit that is neither compiled nor seen before, by identity and
-    structure; records it as seen.  Callers simulate such a circuit with its parameters
-    bound (no expression compilation) and compile it fully when it comes back."""
-    fp = _fingerprint(circuit)
+    """True (once) for a circuit object that is neither compiled nor seen before; records it
+    as seen.  Callers simulate such a circuit with its parameters bound (no expression
+    compilation) and compile it fully when it comes back.  Only a heuristic, keyed by
+    identity: a stale answer just picks the other (equally exact) path, and compilation
+    itself always re-checks the structure."""
     key = id(circuit)
     with _LOCK:
         for table in (_CACHE, _SEEN):
             hit = table.get(key)
-            if hit is not None and hit[0]() is circuit and hit[1] == fp:
+            if hit is not None and hit[0]() is circuit:
                 return False
         if len(_SEEN) >= _CACHE_MAX:
             _SEEN.clear()
-        _SEEN[key] = (weakref.ref(circuit), fp)
+        _SEEN[key] = (weakref.ref(circuit),)
     return True
 
 
