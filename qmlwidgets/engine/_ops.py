@@ -72,7 +72,7 @@ def short_runs(view: np.ndarray) -> list | None:
     ``[(suffix, b), ...]``: ``view[(Ellipsis,) + suffix]`` is one piece and ``b`` its batch row.
     """
     shape, strides = view.shape, view.strides
-    if not shape:
+    if not shape or view.size < 64 * SHORT_RUN:  # small: Python overhead dominates anyway
         return None
     expected = view.itemsize
     run, nt = 1, 0

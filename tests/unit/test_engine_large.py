@@ -50,21 +50,21 @@ def _random_circuit(n: int, seed: int) -> QuantumCircuit:
 @pytest.mark.parametrize("batch", [1, 3])
 @pytest.mark.parametrize("seed", range(4))
 def test_low_qubit_gates_match_statevector(seed: int, batch: int) -> None:
-    qc = _random_circuit(9, seed)
+    qc = _random_circuit(11, seed)
     X = np.random.default_rng(seed).uniform(-3, 3, (batch, qc.num_parameters))
-    old = _core.CHUNK_AMPLITUDES
-    _core.CHUNK_AMPLITUDES = 2**9 * batch  # force one chunk of `batch` rows at 9 qubits
+    old = _core.CHUNK_AMPLITUDES, _core.MIN_BATCH
+    _core.CHUNK_AMPLITUDES, _core.MIN_BATCH = 2**11 * batch, 1  # one chunk of `batch` rows at 11 qubits
     try:
         ours = statevectors(qc, X)
     finally:
-        _core.CHUNK_AMPLITUDES = old
+        _core.CHUNK_AMPLITUDES, _core.MIN_BATCH = old
     for b in range(batch):
         ref = Statevector(qc.assign_parameters(X[b])).data
         np.testing.assert_allclose(ours[b], ref, atol=1e-12)
 
 
 def test_adjoint_gradient_single_row_matches_parameter_shift() -> None:
-    qc = _random_circuit(9, 11)
-    obs = SparsePauliOp(["IIIIIIIZZ", "XIIIIIIII"], [1.0, 0.5])
+    qc = _random_circuit(11, 11)
+    obs = SparsePauliOp(["IIIIIIIIIZZ", "XIIIIIIIIII"], [1.0, 0.5])
     x = np.random.default_rng(2).uniform(-3, 3, (1, qc.num_parameters))
     np.testing.assert_allclose(gradients(qc, obs, x), gradients(qc, obs, x, method="parameter-shift"), atol=1e-10)
