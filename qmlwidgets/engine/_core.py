@@ -180,6 +180,7 @@ def statevectors(circuit: QuantumCircuit, parameter_values: Any = None) -> np.nd
     out = np.empty((X.shape[0], 2**cc.num_qubits), dtype=complex)
     for s, e, psi in _states(cc, X):
         out[s:e] = psi.reshape(-1, e - s).T
+        del psi
     return out.reshape(bshape + (2**cc.num_qubits,))
 
 
@@ -227,6 +228,7 @@ def probabilities(circuit: QuantumCircuit, parameter_values: Any = None, qubits:
         flat = psi.reshape(-1, psi.shape[-1]).T
         p = fold_branches(flat.real**2 + flat.imag**2, e - s)
         out[s:e] = p if qs is None or qs == list(range(n)) else _marginal(p, n, qs)
+        del psi, flat, p  # free this chunk before the next one is simulated
     return out.reshape(bshape + (2**k,))
 
 
@@ -319,6 +321,7 @@ def evaluate(
             if not obs[0].hermitian:
                 imag_max = max(imag_max, float(np.max(np.abs(ev.imag))) if ev.size else 0.0)
             out[s:e] = ev.real
+            del psi  # free this chunk before the next one is simulated
         if imag_max > 1e-8:
             raise ValueError("the observable is not Hermitian (its expectation values are complex)")
         return out.reshape(shape)
@@ -424,6 +427,7 @@ def _adjoint(cc: CompiledCircuit, obs: PauliSum, X: np.ndarray):
         V = _scalars(V)
     psi = forward(cc, V, b, cc.ops)
     lam = obs.apply(psi)
+    workspace().trim()  # drop O|psi>'s full-size scratch: the backward pass needs half-size ones
     val = np.real(_inner(psi, lam))
     acc = np.zeros((len(cc.slots), b))
     first = cc.first_slot_op

@@ -426,6 +426,7 @@ class Sampler(BaseSamplerV2):
 
                     p = _marginal(p, n, qargs)
                 outcomes[s:e] = sample_indices(p, shots, rng)
+                del psi, flat, p  # free this chunk before the next one is simulated
         meas = {}
         for item in info:
             bits = np.zeros((B, shots, item.num_bits), dtype=bool)
