@@ -1,6 +1,7 @@
 """Pure batched functions: statevectors, probabilities, expectation values, gradients."""
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any, Sequence
@@ -234,6 +235,7 @@ def probabilities(circuit: QuantumCircuit, parameter_values: Any = None, qubits:
 
 _OBS_CACHE: "OrderedDict[tuple, PauliSum]" = OrderedDict()
 _OBS_CACHE_MAX = 1024
+_OBS_LOCK = threading.Lock()
 
 
 def _cached_sparse(item: SparseObservable, n: int) -> PauliSum:
@@ -247,14 +249,16 @@ def _cached_sparse(item: SparseObservable, n: int) -> PauliSum:
         np.asarray(item.indices).tobytes(),
         np.asarray(item.boundaries).tobytes(),
     )
-    hit = _OBS_CACHE.get(key)
-    if hit is not None:
-        _OBS_CACHE.move_to_end(key)
-        return hit
+    with _OBS_LOCK:  # jobs run in threads
+        hit = _OBS_CACHE.get(key)
+        if hit is not None:
+            _OBS_CACHE.move_to_end(key)
+            return hit
     ps = pauli_sum_from_sparse_observable(item, n)
-    _OBS_CACHE[key] = ps
-    if len(_OBS_CACHE) > _OBS_CACHE_MAX:
-        _OBS_CACHE.popitem(last=False)
+    with _OBS_LOCK:
+        _OBS_CACHE[key] = ps
+        if len(_OBS_CACHE) > _OBS_CACHE_MAX:
+            _OBS_CACHE.popitem(last=False)
     return ps
 
 
