@@ -8,6 +8,15 @@ Pure functions (``parameter_values`` columns follow ``circuit.parameters``)::
     gradients(circuit, observable, parameter_values, method="auto")  -> (*batch, P)
     value_and_gradient(circuit, observable, parameter_values, method="auto")
 
+Memory: outputs are sized before they are allocated; above :func:`memory_budget` (by default
+half the memory available now; :func:`set_memory_budget` or ``QMLWIDGETS_MEMORY_BUDGET``
+change it) a :class:`MemoryBudgetError` (a ``ValueError``) says what to reduce.
+
+Resets of used qubits are simulated exactly: each reset splits the state into its two
+(unnormalised) outcome branches, so probabilities, expectation values and samples are those of
+the mixed state (up to ``MAX_RESETS`` resets); ``statevectors`` and gradients refuse such
+circuits.
+
 Primitives: :class:`Estimator` (``BaseEstimatorV2``) and :class:`Sampler`
 (``BaseSamplerV2``), drop-in replacements for Qiskit's statevector primitives.
 
@@ -19,7 +28,7 @@ Primitives: :class:`Estimator` (``BaseEstimatorV2``) and :class:`Sampler`
 """
 from __future__ import annotations
 
-from ._compile import MAX_QUBITS, CompiledCircuit, compile_circuit
+from ._compile import MAX_QUBITS, MAX_RESETS, CompiledCircuit, ControlFlowError, compile_circuit
 from ._core import (
     expectation_values,
     gradients,
@@ -27,17 +36,23 @@ from ._core import (
     statevectors,
     value_and_gradient,
 )
+from ._memory import MemoryBudgetError, memory_budget, set_memory_budget
 from .primitives import Estimator, Sampler
 
 __all__ = [
     "MAX_QUBITS",
+    "MAX_RESETS",
+    "ControlFlowError",
+    "MemoryBudgetError",
     "CompiledCircuit",
     "Estimator",
     "Sampler",
     "compile_circuit",
     "expectation_values",
     "gradients",
+    "memory_budget",
     "probabilities",
+    "set_memory_budget",
     "statevectors",
     "value_and_gradient",
 ]

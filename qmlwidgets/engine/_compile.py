@@ -1,6 +1,7 @@
 """Compile a QuantumCircuit once into a flat list of batched kernels (see ``_ops``)."""
 from __future__ import annotations
 
+import math
 import threading
 import warnings
 import weakref
@@ -15,11 +16,15 @@ from qiskit.circuit import (
     QuantumCircuit,
 )
 from qiskit.circuit.library import PauliEvolutionGate
+from qiskit.exceptions import QiskitError
 from qiskit.quantum_info import Operator, Pauli, SparseObservable, SparsePauliOp, Statevector
 
 from . import _ops
 from ._expr import SlotExpr, compile_expr
 from ._fuse import fuse
+
+#: Most resets of used qubits per circuit (each doubles the branches simulated).
+MAX_RESETS = 12
 
 #: Largest register the engine simulates (a 20-qubit state is 16 MiB per batch row).
 MAX_QUBITS = 20
@@ -31,8 +36,35 @@ _NATIVE_SYMBOLIC = set(_PAULI_ROT) | {"p", "u1", "u", "u3", "u2", "r", "global_p
 _NATIVE_CONTROLLED = {"crx", "cry", "crz", "cp", "cu1", "cu3", "cu", "mcphase", "mcp"}
 
 
+class ControlFlowError(QiskitError, ValueError):
+    """Classical control flow in a circuit: a ``QiskitError`` (what Qiskit's statevector
+    primitives raise) and a ``ValueError`` (what the engine raises for bad input)."""
+
+
 def _is_symbolic(value) -> bool:
     return isinstance(value, ParameterExpression) and bool(value.parameters)
+
+
+def _finite_params(name: str, qubits, params) -> None:
+    """Reject NaN/inf numeric gate parameters (Qiskit would propagate them into NaN results)."""
+    for k, p in enumerate(params):
+        if type(p) is float:  # the common case, checked without numpy
+            if math.isfinite(p):
+                continue
+        elif type(p) is int or _is_symbolic(p):
+            continue
+        if isinstance(p, ParameterExpression):
+            try:
+                p = complex(p)
+            except (TypeError, ValueError):
+                continue
+        if isinstance(p, (int, float, complex, np.number, np.ndarray)):
+            arr = np.asarray(p)
+            if arr.dtype.kind in "biufc" and not np.isfinite(arr).all():
+                raise ValueError(
+                    f"gate '{name}' on qubit(s) {list(qubits)} has a non-finite parameter {k} ({p if arr.ndim == 0 else 'an array with NaN/inf'}); "
+                    "gate angles and matrices must be finite numbers"
+                )
 
 
 def pauli_mono(label: str, axes: Sequence[int], ndim: int) -> _ops.Mono:
@@ -70,22 +102,77 @@ def _unitary_first_column(v: np.ndarray) -> np.ndarray:
     return alpha * H
 
 
-def classify_matrix(m: np.ndarray, axes, ndim: int) -> _ops.Op | None:
+def matrix_kind(m: np.ndarray) -> tuple:
+    """('identity',), ('diag', diag), ('mono', perm, phases) or ('dense', m) for a gate matrix."""
     m = np.asarray(m, dtype=complex)
+    if not np.isfinite(m).all():
+        raise ValueError("a gate matrix contains NaN/inf; gate angles must be finite numbers")
     d = m.shape[0]
-    eye = np.eye(d)
-    if np.allclose(m, eye, atol=1e-14, rtol=0):
-        return None
-    off = m.copy()
-    off[np.diag_indices(d)] = 0
-    if not np.any(np.abs(off) > 1e-14):
-        return _ops.Diag(axes, np.diag(m), ndim)
-    nz = np.abs(m) > 1e-14
-    if np.all(nz.sum(axis=0) == 1) and np.all(nz.sum(axis=1) == 1):
+    absm = np.abs(m)
+    nz = absm > 1e-14
+    diag_only = not (nz & ~np.eye(d, dtype=bool)).any()
+    if diag_only:
+        dg = np.diag(m).copy()
+        if float(np.max(np.abs(dg - 1.0))) <= 1e-14:
+            return ("identity",)
+        return ("diag", dg)
+    if (nz.sum(axis=0) == 1).all() and (nz.sum(axis=1) == 1).all():
         perm = np.argmax(nz, axis=1)
-        ph = m[np.arange(d), perm]
-        return _ops.Mono(axes, perm, ph, ndim)
-    return _ops.Dense(axes, m, ndim)
+        return ("mono", perm, m[np.arange(d), perm])
+    return ("dense", m)
+
+
+def op_from_kind(kind: tuple, axes, ndim: int) -> _ops.Op | None:
+    if kind[0] == "identity":
+        return None
+    if kind[0] == "diag":
+        return _ops.Diag(axes, kind[1], ndim)
+    if kind[0] == "mono":
+        return _ops.Mono(axes, kind[1], kind[2], ndim)
+    return _ops.Dense(axes, kind[1], ndim)
+
+
+def classify_matrix(m: np.ndarray, axes, ndim: int) -> _ops.Op | None:
+    """The cheapest kernel (None, Diag, Mono or Dense) for the gate matrix ``m`` on ``axes``."""
+    return op_from_kind(matrix_kind(m), axes, ndim)
+
+
+_FAST_NUMERIC = {"rx", "ry", "rz", "p", "u1"}
+
+
+def _numeric_rotation(name: str, theta: float, axes, ndim: int) -> _ops.Op | None:
+    """RX/RY/RZ/P with a numeric angle, built without Qiskit's matrix (the bound first call)."""
+    if theta == 0.0:
+        return None
+    if name in ("p", "u1"):
+        return _ops.Diag(axes, [1.0, complex(math.cos(theta), math.sin(theta))], ndim)
+    c, s = math.cos(theta / 2), math.sin(theta / 2)
+    if name == "rz":
+        return _ops.Diag(axes, [complex(c, -s), complex(c, s)], ndim)
+    if name == "ry":
+        return _ops.Dense(axes, np.array([[c, -s], [s, c]], dtype=complex), ndim)
+    return _ops.Dense(axes, np.array([[c, -1j * s], [-1j * s, c]], dtype=complex), ndim)
+
+
+_KIND_CACHE: dict = {}
+
+
+def _standard_kind(op) -> tuple | None:
+    """Cached matrix kind of a standard Qiskit gate with numeric parameters (None if not standard)."""
+    std = getattr(op, "_standard_gate", None)
+    if std is None:
+        return None
+    try:
+        key = (std, tuple(float(p) for p in op.params))
+    except (TypeError, ValueError):
+        return None
+    kind = _KIND_CACHE.get(key)
+    if kind is None:
+        kind = matrix_kind(np.asarray(op.to_matrix(), dtype=complex))
+        if len(_KIND_CACHE) > 4096:
+            _KIND_CACHE.clear()
+        _KIND_CACHE[key] = kind
+    return kind
 
 
 def pauli_rotation(label: str, slot, axes: Sequence[int], ndim: int) -> _ops.Op | None:
@@ -112,12 +199,17 @@ class CompiledCircuit:
             )
         self.num_qubits = n
         self.parameters = tuple(circuit.parameters)
+        self.parameter_names = tuple(p.name for p in self.parameters)
         self.index = {p: i for i, p in enumerate(self.parameters)}
         self.slots: list[SlotExpr] = []
+        self.slot_gates: list[str] = []  # per slot: the gate whose angle it is (for messages)
+        self._gate = "global_phase"
         self.ops: list[_ops.Op] = []
         self._fresh = set(range(n))
         self._measured: set[int] = set()
+        self.num_resets = 0  # resets of used qubits: the state is a mixture of 2**num_resets branches
         self._rng = np.random.default_rng(20240611)
+        self._exprs: dict = {}
         self.name = circuit.name
         qindex = {q: i for i, q in enumerate(circuit.qubits)}
         self._walk(circuit, [qindex[q] for q in circuit.qubits], self.ops, self._axis_full(), n + 1, top=True)
@@ -126,7 +218,7 @@ class CompiledCircuit:
         self.has_final_measurements = bool(self._measured)
         self.first_slot_op = next((i for i, op in enumerate(self.ops) if op.slots), len(self.ops))
         self.fast_ops = fuse(self.ops, n + 1)
-        del self._rng
+        del self._rng, self._exprs
 
     # -- helpers --------------------------------------------------------------------
     def _axis_full(self):
@@ -135,13 +227,30 @@ class CompiledCircuit:
 
     def _slot(self, value) -> int | float:
         """Return a slot id for a symbolic value, or the float for a numeric one."""
-        s = compile_expr(value, self.index, self.parameters, self._rng)
+        s = None
+        try:  # the same expression twice in a circuit compiles once (hashing can fail in Qiskit)
+            s = self._exprs.get(value) if _is_symbolic(value) else None
+        except Exception:  # noqa: BLE001
+            value_key = None
+        else:
+            value_key = value if _is_symbolic(value) else None
+        if s is None:
+            s = compile_expr(value, self.index, self.parameters, self._rng)
+            if value_key is not None:
+                self._exprs[value_key] = s
         if s.is_const:
+            if not np.isfinite(s.value):
+                raise ValueError(
+                    f"gate '{self._gate}' has the non-finite angle {s.value}; gate angles must be finite numbers"
+                )
             return s.value
         self.slots.append(s)
+        self.slot_gates.append(self._gate)
         return len(self.slots) - 1
 
     def _global_phase(self, gp, out):
+        if not _is_symbolic(gp):
+            _finite_params("global_phase", [], [gp])
         if _is_symbolic(gp):
             out.append(_ops.GPhase(self._slot(gp)))
         else:
@@ -171,7 +280,10 @@ class CompiledCircuit:
         if name in _SKIP:
             return
         if getattr(op, "condition", None) is not None or (hasattr(op, "blocks") and op.blocks):
-            raise ValueError(f"instruction '{name}' uses classical control flow, which the exact engine does not support")
+            raise ControlFlowError(
+                f"instruction '{name}' uses classical control flow, which the exact engine does not support "
+                "(StatevectorSampler/StatevectorEstimator refuse it too); use qiskit-aer's primitives for dynamic circuits"
+            )
         if name == "measure":
             if not top:
                 raise ValueError("measurements inside composite instructions are not supported")
@@ -180,15 +292,24 @@ class CompiledCircuit:
                 self._measured.add(q)
             return
         if name == "reset":
-            if all(q in self._fresh for q in qubits):
-                return  # resetting a qubit that is still |0> does nothing
-            raise ValueError(
-                "'reset' after a qubit has been used is not unitary; the exact engine supports resets only at the start"
-            )
+            for q in qubits:
+                if q in self._fresh:
+                    continue  # resetting a qubit that is still |0> does nothing
+                if self.num_resets >= MAX_RESETS:
+                    raise ValueError(
+                        f"the circuit resets used qubits more than MAX_RESETS={MAX_RESETS} times; the exact engine "
+                        f"simulates every reset outcome as its own branch (2**{MAX_RESETS} at most)"
+                    )
+                self._touch([q], name)
+                out.append(_ops.Reset(axis_of(q)))
+                self.num_resets += 1
+            return
         if clbits:
             raise ValueError(f"instruction '{name}' acts on classical bits; only final 'measure' is supported")
         axes = [axis_of(q) for q in qubits]
         params = list(getattr(op, "params", []))
+        _finite_params(name, qubits, params)
+        self._gate = name
         symbolic = any(_is_symbolic(p) for p in params)
 
         if name in ("initialize", "state_preparation") and not symbolic:
@@ -252,6 +373,19 @@ class CompiledCircuit:
             return
         if len(qubits) > 3 and op.definition is not None and name not in ("unitary", "state_preparation"):
             self._definition(op, qubits, out, axis_of, ndim)
+            return
+        if name in _FAST_NUMERIC and len(params) == 1 and type(params[0]) is float:
+            self._touch(qubits, name)
+            o = _numeric_rotation(name, params[0], axes, ndim)
+            if o is not None:
+                out.append(o)
+            return
+        kind = _standard_kind(op)
+        if kind is not None:
+            self._touch(qubits, name)
+            o = op_from_kind(kind, axes, ndim)
+            if o is not None:
+                out.append(o)
             return
         try:
             m = self._matrix(op)
@@ -404,6 +538,27 @@ def _fingerprint(circuit: QuantumCircuit):
     )
     gp = circuit.global_phase
     return (circuit.num_qubits, circuit.num_clbits, _hashable(gp), tuple(circuit.parameters), items)
+
+
+_SEEN: dict[int, tuple] = {}
+
+
+def first_sighting(circuit: QuantumCircuit) -> bool:
+    """True (once) for a circuit object that is neither compiled nor seen before; records it
+    as seen.  Callers simulate such a circuit with its parameters bound (no expression
+    compilation) and compile it fully when it comes back.  Only a heuristic, keyed by
+    identity: a stale answer just picks the other (equally exact) path, and compilation
+    itself always re-checks the structure."""
+    key = id(circuit)
+    with _LOCK:
+        for table in (_CACHE, _SEEN):
+            hit = table.get(key)
+            if hit is not None and hit[0]() is circuit:
+                return False
+        if len(_SEEN) >= _CACHE_MAX:
+            _SEEN.clear()
+        _SEEN[key] = (weakref.ref(circuit),)
+    return True
 
 
 def compile_circuit(circuit: QuantumCircuit) -> CompiledCircuit:

@@ -1,15 +1,19 @@
 """Pure batched functions: statevectors, probabilities, expectation values, gradients."""
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any, Sequence
 
 import numpy as np
 from qiskit.circuit import QuantumCircuit
 from qiskit.primitives.containers import BindingsArray, ObservablesArray
+from qiskit.quantum_info import SparseObservable
 
 from ._compile import CompiledCircuit, compile_circuit
-from ._ops import workspace
+from ._memory import check_allocation
+from ._ops import _inner, fold_branches, reset_branches, workspace
 from ._observables import PauliSum, compile_observable, pauli_sum_from_sparse_observable
 
 #: amplitudes simulated at once (batch rows x 2**n); bigger batches are processed in chunks
@@ -84,13 +88,37 @@ def parameter_matrix(cc: CompiledCircuit, parameter_values: Any) -> tuple[np.nda
 
 
 def slot_values(cc: CompiledCircuit, X: np.ndarray) -> list[np.ndarray]:
-    return [np.asarray(s(X), dtype=float) for s in cc.slots]
+    """Gate angles per slot for the rows ``X``; a NaN/inf angle (e.g. ``log`` of a negative
+    value) raises a ValueError naming the gate and its parameter expression."""
+    with np.errstate(all="ignore"):  # a domain error is reported below as a ValueError
+        V = [np.asarray(s(X), dtype=float) for s in cc.slots]
+    for k, v in enumerate(V):
+        if not np.isfinite(v).all():
+            row = int(np.argmax(~np.isfinite(v)))
+            raise ValueError(
+                f"gate '{cc.slot_gates[k]}' gets the non-finite angle {v[row]} from its parameter expression "
+                f"{cc.slots[k].expr} at parameter row {row} ({dict(zip((p.name for p in cc.parameters), X[row].tolist()))}); "
+                "gate angles must be finite: choose parameter values inside the expression's domain"
+            )
+    return V
+
+
+#: below this many rows per chunk, rows are simulated one at a time (with scalar angles every
+#: kernel runs long contiguous inner loops; a short batch axis would make them 2B long)
+MIN_BATCH = 16
 
 
 def _chunks(B: int, n: int, factor: int = 1):
-    size = max(1, CHUNK_AMPLITUDES // (2**n * factor))
+    size = CHUNK_AMPLITUDES // (2**n * factor)
+    if size < MIN_BATCH:
+        size = 1
     for start in range(0, B, size):
         yield start, min(B, start + size)
+
+
+def _scalars(V: list[np.ndarray]) -> list:
+    """One-row angles as numpy scalars: per-row coefficients then broadcast as scalars."""
+    return [v.reshape(-1)[0] if np.ndim(v) else v for v in V]
 
 
 def forward(cc: CompiledCircuit, V: list[np.ndarray], B: int, ops=None) -> np.ndarray:
@@ -98,7 +126,13 @@ def forward(cc: CompiledCircuit, V: list[np.ndarray], B: int, ops=None) -> np.nd
     n = cc.num_qubits
     a = np.zeros((2,) * n + (B,), dtype=complex)
     a[(0,) * n] = 1.0
+    if B == 1:
+        V = _scalars(V)
     for op in cc.fast_ops if ops is None else ops:
+        if op.kind == "reset":
+            a = reset_branches(a, op.axes[0])
+            V = [np.tile(v, 2) if np.ndim(v) else v for v in V]
+            continue
         op.apply(a, V)
     workspace().trim()
     return a
@@ -107,9 +141,21 @@ def forward(cc: CompiledCircuit, V: list[np.ndarray], B: int, ops=None) -> np.nd
 def _states(cc: CompiledCircuit, X: np.ndarray):
     """Yield (start, stop, state tensor) chunks."""
     B = X.shape[0]
-    for s, e in _chunks(B, cc.num_qubits):
+    for s, e in _chunks(B, cc.num_qubits, 2**cc.num_resets):
         Xc = X[s:e]
         yield s, e, forward(cc, slot_values(cc, Xc), e - s)
+
+
+def _check_output(B: int, k: int, itemsize: int, what: str, n: int | None = None) -> None:
+    """Refuse an output of B x 2**k values that does not fit the memory budget."""
+    n = k if n is None else n
+    chunk = min(B, max(1, CHUNK_AMPLITUDES // 2**n)) * 2**n * 16 * 3  # state + kernel scratch
+    check_allocation(
+        B * 2**k * itemsize + chunk,
+        f"{what} for {B} parameter row(s) x 2**{k} outcomes",
+        "pass fewer parameter rows at a time (the result is B x 2**n numbers), use expectation_values "
+        "for observables, or ask for the marginal on fewer qubits",
+    )
 
 
 # ------------------------------------------------------------------ public API
@@ -125,10 +171,17 @@ def statevectors(circuit: QuantumCircuit, parameter_values: Any = None) -> np.nd
     array([0.707+0.j, 0.   +0.j, 0.   +0.j, 0.707+0.j])
     """
     cc = compile_circuit(circuit)
+    if cc.num_resets:
+        raise ValueError(
+            "the circuit resets a qubit after using it, so its state is mixed and has no statevector; "
+            "use probabilities(), expectation_values() or the Sampler/Estimator primitives"
+        )
     X, bshape = parameter_matrix(cc, parameter_values)
+    _check_output(X.shape[0], cc.num_qubits, 16, "statevectors")
     out = np.empty((X.shape[0], 2**cc.num_qubits), dtype=complex)
     for s, e, psi in _states(cc, X):
         out[s:e] = psi.reshape(-1, e - s).T
+        del psi
     return out.reshape(bshape + (2**cc.num_qubits,))
 
 
@@ -170,12 +223,43 @@ def probabilities(circuit: QuantumCircuit, parameter_values: Any = None, qubits:
     X, bshape = parameter_matrix(cc, parameter_values)
     qs = None if qubits is None else _check_qubits(qubits, n)
     k = n if qs is None else len(qs)
+    _check_output(X.shape[0], k, 8, "probabilities", n)
     out = np.empty((X.shape[0], 2**k))
     for s, e, psi in _states(cc, X):
-        flat = psi.reshape(-1, e - s).T
-        p = flat.real**2 + flat.imag**2
+        flat = psi.reshape(-1, psi.shape[-1]).T
+        p = fold_branches(flat.real**2 + flat.imag**2, e - s)
         out[s:e] = p if qs is None or qs == list(range(n)) else _marginal(p, n, qs)
+        del psi, flat, p  # free this chunk before the next one is simulated
     return out.reshape(bshape + (2**k,))
+
+
+_OBS_CACHE: "OrderedDict[tuple, PauliSum]" = OrderedDict()
+_OBS_CACHE_MAX = 1024
+_OBS_LOCK = threading.Lock()
+
+
+def _cached_sparse(item: SparseObservable, n: int) -> PauliSum:
+    """Compile a SparseObservable, cached by its full content (coefficients, terms, indices):
+    the key is rebuilt from the arrays each time (~4 us), so it cannot go stale."""
+    key = (
+        n,
+        item.num_qubits,
+        np.asarray(item.coeffs).tobytes(),
+        np.asarray(item.bit_terms).tobytes(),
+        np.asarray(item.indices).tobytes(),
+        np.asarray(item.boundaries).tobytes(),
+    )
+    with _OBS_LOCK:  # jobs run in threads
+        hit = _OBS_CACHE.get(key)
+        if hit is not None:
+            _OBS_CACHE.move_to_end(key)
+            return hit
+    ps = pauli_sum_from_sparse_observable(item, n)
+    with _OBS_LOCK:
+        _OBS_CACHE[key] = ps
+        if len(_OBS_CACHE) > _OBS_CACHE_MAX:
+            _OBS_CACHE.popitem(last=False)
+    return ps
 
 
 def _compile_obs_array(observables: Any, n: int) -> tuple[list[PauliSum], tuple]:
@@ -205,16 +289,23 @@ def _compile_obs_array(observables: Any, n: int) -> tuple[list[PauliSum], tuple]
     sparse = oa.sparse_observables_array() if hasattr(oa, "sparse_observables_array") else None
     flat = []
     if sparse is not None:
-        for item in np.asarray(sparse, dtype=object).ravel():
-            flat.append(pauli_sum_from_sparse_observable(item, n))
+        items = [sparse] if isinstance(sparse, SparseObservable) else np.asarray(sparse, dtype=object).ravel()
+        for item in items:
+            flat.append(_cached_sparse(item, n))
     else:  # pragma: no cover - older qiskit
         for idx in np.ndindex(oa.shape):
             flat.append(compile_observable(oa[idx], n))
     return flat, oa.shape
 
 
-def evaluate(cc: CompiledCircuit, X: np.ndarray, bshape: tuple, obs: list[PauliSum], oshape: tuple) -> np.ndarray:
-    """Broadcast parameter rows against observables, EstimatorV2 style -> real array."""
+def evaluate(
+    cc: CompiledCircuit, X: np.ndarray, bshape: tuple, obs: list[PauliSum], oshape: tuple, states=None
+) -> np.ndarray:
+    """Broadcast parameter rows against observables, EstimatorV2 style -> real array.
+
+    ``states``: optional precomputed ``(start, stop, state tensor)`` chunks for the rows of
+    ``X`` (the Estimator simulates PUBs that share a circuit together)."""
+    chunks = (lambda: _states(cc, X)) if states is None else (lambda: states)
     Bp, No = X.shape[0], len(obs)
     if No == 1 and oshape == ():
         shape = bshape
@@ -229,14 +320,21 @@ def evaluate(cc: CompiledCircuit, X: np.ndarray, bshape: tuple, obs: list[PauliS
         # the common case: one observable, evaluated on every parameter row
         out = np.empty(Bp)
         imag_max = 0.0
-        for s, e, psi in _states(cc, X):
-            ev = obs[0].expectation(psi)
+        for s, e, psi in chunks():
+            ev = fold_branches(obs[0].expectation(psi), e - s)
             if not obs[0].hermitian:
                 imag_max = max(imag_max, float(np.max(np.abs(ev.imag))) if ev.size else 0.0)
             out[s:e] = ev.real
+            del psi  # free this chunk before the next one is simulated
         if imag_max > 1e-8:
             raise ValueError("the observable is not Hermitian (its expectation values are complex)")
         return out.reshape(shape)
+    size = int(np.prod(shape, dtype=np.int64))
+    check_allocation(
+        size * 40.0,  # result + row/observable index arrays and masks
+        f"expectation values for the broadcast shape {shape}",
+        "pass fewer parameter rows or observables per call",
+    )
     pidx = np.broadcast_to(np.arange(Bp).reshape(bshape), shape).ravel()
     oidx = np.broadcast_to(np.arange(No).reshape(oshape), shape).ravel()
     # identical observables are evaluated once
@@ -247,11 +345,19 @@ def evaluate(cc: CompiledCircuit, X: np.ndarray, bshape: tuple, obs: list[PauliS
     oidx = np.asarray(canon, dtype=np.intp)[oidx] if No else oidx
     out = np.empty(pidx.shape[0])
     imag_max = 0.0
-    for s, e, psi in _states(cc, X):
+    for s, e, psi in chunks():
         sel = (pidx >= s) & (pidx < e)
         if not np.any(sel):
             continue
         probs = None
+        if psi.shape[-1] != e - s:  # reset branches: evaluate every column, then sum branches
+            for o in np.unique(oidx[sel]):
+                m = sel & (oidx == o)
+                ev = fold_branches(obs[o].expectation(psi), e - s)[pidx[m] - s]
+                if ev.size:
+                    imag_max = max(imag_max, float(np.max(np.abs(ev.imag))))
+                out[m] = ev.real
+            continue
         for o in np.unique(oidx[sel]):
             m = sel & (oidx == o)
             rows = pidx[m] - s
@@ -321,9 +427,12 @@ def _chain(cc: CompiledCircuit, X: np.ndarray, acc: np.ndarray) -> np.ndarray:
 def _adjoint(cc: CompiledCircuit, obs: PauliSum, X: np.ndarray):
     b = X.shape[0]
     V = slot_values(cc, X)
+    if b == 1:
+        V = _scalars(V)
     psi = forward(cc, V, b, cc.ops)
     lam = obs.apply(psi)
-    val = np.real(np.einsum("ib,ib->b", psi.reshape(-1, b).conj(), lam.reshape(-1, b)))
+    workspace().trim()  # drop O|psi>'s full-size scratch: the backward pass needs half-size ones
+    val = np.real(_inner(psi, lam))
     acc = np.zeros((len(cc.slots), b))
     first = cc.first_slot_op
     for i in range(len(cc.ops) - 1, first - 1, -1):
@@ -389,6 +498,11 @@ def value_and_gradient(
     if method not in _METHODS:
         raise ValueError(f"unknown gradient method {method!r}; choose 'auto', 'adjoint' or 'parameter-shift'")
     cc = compile_circuit(circuit)
+    if cc.num_resets:
+        raise ValueError(
+            "gradients of circuits that reset a used qubit are not supported (the state is a mixture); "
+            "differentiate the circuit without the reset, or use finite differences of expectation_values()"
+        )
     X, bshape = parameter_matrix(cc, parameter_values)
     obs = _single_observable(observable, cc.num_qubits)
     fn = _adjoint if _METHODS[method] == "adjoint" else _parameter_shift

@@ -153,10 +153,10 @@ class Fused1Q(_ops.Op):
             for v, m in ((a0, m00), (a1, m11)):
                 if m is None:
                     v[...] = 0
-                elif self.real:
+                elif self.real and v.shape[-1] >= _ops.SHORT_RUN // 2 and np.ndim(m):
                     as_real(v)[...] *= rep2(m)
                 else:
-                    v *= m
+                    _ops.scale(v, m)
             return
         apply_2x2(a0, a1, m00, m01, m10, m11, self.real)
 

@@ -98,15 +98,22 @@ class PauliSum:
         return out
 
     def apply(self, psi: np.ndarray) -> np.ndarray:
-        """O |psi> for a batch ``psi`` (2, ..., 2, B) (used as the adjoint co-state)."""
+        """O |psi> for a batch ``psi`` (2, ..., 2, B) (used as the adjoint co-state).
+
+        Needs one new state (the result) and one scratch state, whatever the number of terms."""
         B = psi.shape[-1]
-        flat = psi.reshape(-1, B)
-        out = flat * self.constant
+        shape = psi.shape
+        wshape = shape[:-1] + (1,)
+        out = np.multiply(psi, self.constant)
+        if self.diag is not None or self.offdiag:
+            tmp = workspace().get(0, shape)
         if self.diag is not None:
-            out = out + flat * self.diag[:, None]
+            np.multiply(psi, self.diag.reshape(wshape), out=tmp)
+            out += tmp
         for axes, w in self.offdiag:
-            out = out + np.flip(psi, axis=axes).reshape(-1, B) * w[:, None]
-        return out.reshape(psi.shape)
+            np.multiply(np.flip(psi, axis=axes), w.reshape(wshape), out=tmp)
+            out += tmp
+        return out.reshape(shape[:-1] + (B,))
 
 
 _CACHE: "OrderedDict[tuple, PauliSum]" = OrderedDict()

@@ -59,6 +59,59 @@ def workspace() -> Workspace:
     return ws
 
 
+#: a view whose innermost contiguous run is shorter than this is processed as separate
+#: 1-D strided pieces (numpy's inner loop would otherwise run only a few elements long)
+SHORT_RUN = 16
+
+
+def short_runs(view: np.ndarray) -> list | None:
+    """Index suffixes splitting ``view`` into pieces with long strided loops, or None.
+
+    For a view ``(..., B)`` of the state whose trailing contiguous block has fewer than
+    ``SHORT_RUN`` elements (a gate on one of the lowest qubits, small batch), returns
+    ``[(suffix, b), ...]``: ``view[(Ellipsis,) + suffix]`` is one piece and ``b`` its batch row.
+    """
+    shape, strides = view.shape, view.strides
+    if not shape or view.size < 64 * SHORT_RUN:  # small: Python overhead dominates anyway
+        return None
+    expected = view.itemsize
+    run, nt = 1, 0
+    for i in range(len(shape) - 1, -1, -1):
+        if shape[i] != 1 and strides[i] != expected:
+            break
+        expected *= shape[i]
+        run *= shape[i]
+        nt += 1
+    if run >= SHORT_RUN or nt == len(shape) or view.size // max(run, 1) < 2 * SHORT_RUN:
+        return None
+    tail = shape[len(shape) - nt :]
+    return [(idx, idx[-1]) for idx in np.ndindex(*tail)]
+
+
+def _with_suffix(ix: tuple, suf: tuple) -> tuple:
+    """Fix the last ``len(suf)`` free (sliced) axes of the index ``ix`` to ``suf``."""
+    lst = list(ix)
+    free = [i for i, v in enumerate(lst) if isinstance(v, slice)]
+    for i, v in zip(free[len(free) - len(suf) :], suf):
+        lst[i] = v
+    return tuple(lst)
+
+
+def pick(c, b: int):
+    """Row ``b`` of a per-batch coefficient (scalars pass through)."""
+    return c[b] if np.ndim(c) else c
+
+
+def scale(v: np.ndarray, c) -> None:
+    """In place ``v *= c`` (c scalar or per-batch (B,)), fast for short inner runs too."""
+    runs = short_runs(v) if np.ndim(c) or v.ndim > 1 else None
+    if runs is None:
+        v *= c
+        return
+    for suf, b in runs:
+        v[(Ellipsis,) + suf] *= pick(c, b)
+
+
 def lin_comb(terms, out, tmp) -> np.ndarray:
     """out = sum(view * coef); coefficients are scalars or (B,) arrays (last axis)."""
     (v0, c0), rest = terms[0], terms[1:]
@@ -77,7 +130,20 @@ def apply_2x2(x: np.ndarray, y: np.ndarray, m00, m01, m10, m11, real: bool = Fal
 
     Coefficients are scalars, per-batch ``(B,)`` arrays, or None (zero).  At most six
     passes over the halves and no copies; with ``real`` the arithmetic runs on float views.
+    Views with short contiguous runs are processed piece by piece (see :func:`short_runs`).
     """
+    runs = short_runs(x)
+    if runs is not None:
+        for suf, b in runs:
+            ix = (Ellipsis,) + suf
+            _apply_2x2(x[ix], y[ix], *(None if m is None else pick(m, b) for m in (m00, m01, m10, m11)), real=False)
+        return
+    if real and x.shape[-1] < SHORT_RUN // 2:
+        real = False  # the float view would make the inner loop 2B long
+    _apply_2x2(x, y, m00, m01, m10, m11, real)
+
+
+def _apply_2x2(x: np.ndarray, y: np.ndarray, m00, m01, m10, m11, real: bool = False) -> None:
     ws = workspace()
     shape = x.shape
 
@@ -128,10 +194,24 @@ def _index(ndim: int, axes, r: int) -> tuple:
     return tuple(idx)
 
 
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
 def _inner(lam: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """Per-batch <lam|x> for arrays of identical shape (..., B)."""
+    """Per-batch <lam|x> for arrays of identical shape (..., B), without copying the views
+    (real and imaginary parts from float views: the adjoint method keeps its memory at a
+    few state vectors)."""
     B = lam.shape[-1]
-    return np.einsum("ib,ib->b", lam.reshape(-1, B).conj(), x.reshape(-1, B))
+    if lam.strides[-1] != lam.itemsize and B > 1 or x.strides[-1] != x.itemsize and B > 1:
+        return np.einsum("ib,ib->b", lam.reshape(-1, B).conj(), x.reshape(-1, B))
+    lf = lam[..., None].view(float)  # (..., B, 2): re, im
+    xf = x[..., None].view(float)
+    lr, li, xr, xi = lf[..., 0], lf[..., 1], xf[..., 0], xf[..., 1]
+    sub = _LETTERS[: lr.ndim]
+    spec = f"{sub},{sub}->{sub[-1]}"
+    re = np.einsum(spec, lr, xr) + np.einsum(spec, li, xi)
+    im = np.einsum(spec, lr, xi) - np.einsum(spec, li, xr)
+    return re + 1j * im
 
 
 class Op:
@@ -169,7 +249,17 @@ class Mono(Op):
         self._inv = None
 
     def apply(self, a, V):
+        runs = short_runs(a[self.idx[0]]) if a.ndim > 1 else None
+        if runs is None:
+            self._apply(a)
+            return
+        for suf, _ in runs:  # fixed phases: every piece is an independent copy of the op
+            self._apply(a, suf)
+
+    def _apply(self, a, suf=()):
         idx, ph = self.idx, self.ph
+        if suf:
+            idx = [_with_suffix(ix, suf) for ix in idx]
         if self.moves:
             ws = workspace()
             srcs = {}
@@ -238,11 +328,11 @@ class Diag(Op):
 
     def apply(self, a, V):
         for r in self.scales:
-            a[self.idx[r]] *= self.diag[r]
+            scale(a[self.idx[r]], self.diag[r])
 
     def apply_inv(self, a, V):
         for r in self.scales:
-            a[self.idx[r]] *= np.conj(self.diag[r])
+            scale(a[self.idx[r]], np.conj(self.diag[r]))
 
 
 class Dense(Op):
@@ -260,7 +350,7 @@ class Dense(Op):
             eye = np.eye(2**k)
             self.rows = []
             for r in range(2**k):
-                if np.allclose(self.m[r], eye[r], atol=_ATOL, rtol=0):
+                if float(np.max(np.abs(self.m[r] - eye[r]))) <= _ATOL:
                     continue
                 terms = [(c, self.m[r, c]) for c in range(2**k) if abs(self.m[r, c]) > _ATOL]
                 self.rows.append((r, terms))
@@ -353,7 +443,7 @@ class PRot(Op):
             ph_plus = np.exp(-0.5j * theta)  # sign +1
             ph_minus = np.conj(ph_plus)
             for r, s in enumerate(self.sign):
-                a[idx[r]] *= ph_plus if s > 0 else ph_minus
+                scale(a[idx[r]], ph_plus if s > 0 else ph_minus)
             return
         c = np.cos(0.5 * theta)
         s = np.sin(0.5 * theta)
@@ -398,7 +488,7 @@ class Phase(Op):
     def _ph(self, a, theta):
         ph = np.exp(1j * theta)
         for ix in self.idx:
-            a[ix] *= ph
+            scale(a[ix], ph)
 
     def apply(self, a, V):
         self._ph(a, V[self.slots[0]])
@@ -491,3 +581,39 @@ class Controlled(Op):
                 # a controlled Pauli rotation has generator spectrum {0, +-1/2}
                 rules.append("four" if isinstance(op, PRot) else rule)
         return tuple(rules)
+
+
+class Reset(Op):
+    """Reset of a used qubit: not unitary.  The state becomes a mixture of two branches,
+    P0|psi> and X P1|psi> (unnormalised), stored side by side on the batch axis
+    (column ``branch * B + row``); see :func:`reset_branches`."""
+
+    kind = "reset"
+
+    def __init__(self, axis: int):
+        self.axes = (axis,)
+
+    def apply(self, a, V):  # pragma: no cover - handled by the forward loop
+        raise TypeError("Reset changes the batch size; use reset_branches")
+
+
+def reset_branches(a: np.ndarray, axis: int) -> np.ndarray:
+    """(..., B) -> (..., 2B): branch 0 keeps the |0> part of qubit ``axis``, branch 1 moves
+    its |1> part to |0> (the two outcomes of a reset; their norms are the probabilities)."""
+    B = a.shape[-1]
+    out = np.zeros(a.shape[:-1] + (2 * B,), dtype=a.dtype)
+    i0 = [slice(None)] * a.ndim
+    i0[axis] = 0
+    i1 = list(i0)
+    i1[axis] = 1
+    i0, i1 = tuple(i0), tuple(i1)
+    out[..., :B][i0] = a[i0]
+    out[..., B:][i0] = a[i1]
+    return out
+
+
+def fold_branches(x: np.ndarray, B: int) -> np.ndarray:
+    """Sum per-column results (2**k * B, ...) over reset branches -> (B, ...)."""
+    if x.shape[0] == B:
+        return x
+    return x.reshape((-1, B) + x.shape[1:]).sum(axis=0)
