@@ -9,6 +9,12 @@ so a whole 64 x 64 grid is one call. :func:`circuit_loss` builds one from a Qisk
 and an observable through the engine's batched ``expectation_values``; :func:`batched`
 turns a plain ``f(x) -> float`` into one.
 
+Scans of a circuit loss whose parameters enter through Pauli rotations are *reconstructed*
+exactly from a few evaluations when the directions allow it (:func:`reconstruction_plan`,
+:mod:`qmlwidgets.reconstruct`): 9 for a 64 x 64 slice along two single-rotation angles.
+``method="auto" | "direct" | "reconstruct"`` chooses; ``scan.method`` says what was used.
+``shots=`` gives the landscape a finite measurement budget would show (seeded).
+
 Example::
 
     >>> import numpy as np
@@ -21,10 +27,12 @@ Example::
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Sequence
 
 import numpy as np
+
+from qmlwidgets.reconstruct import interpolation_matrix, nodes
 
 __all__ = [
     "Loss",
@@ -32,6 +40,7 @@ __all__ = [
     "MIN_RESOLUTION",
     "MAX_RESOLUTION",
     "CircuitLoss",
+    "ReconstructionPlan",
     "Scan1D",
     "Scan2D",
     "PCAPlane",
@@ -49,6 +58,7 @@ __all__ = [
     "orthonormalize",
     "filter_normalize",
     "parameter_groups",
+    "reconstruction_plan",
     "scan_1d",
     "scan_2d",
     "interpolate",
@@ -68,6 +78,7 @@ Gradient = Callable[[np.ndarray], np.ndarray]
 
 MIN_RESOLUTION = 3
 MAX_RESOLUTION = 201
+METHODS = ("auto", "direct", "reconstruct")
 
 
 # ----------------------------------------------------------------------------- validation
@@ -230,6 +241,43 @@ class CircuitLoss:
         self.observable = _as_observable(observable, circuit.num_qubits)
         self.n_params = circuit.num_parameters
         self.parameter_names = [p.name for p in circuit.parameters]
+        self._spectrum: Any = None
+
+    @property
+    def spectrum(self) -> Any:
+        """Where the parameters enter the circuit (:class:`qmlwidgets.reconstruct.Spectrum`),
+        read once and cached."""
+        if self._spectrum is None:
+            from qmlwidgets.reconstruct import circuit_spectrum
+
+            self._spectrum = circuit_spectrum(self.circuit)
+        return self._spectrum
+
+    def terms(self) -> tuple[Any, np.ndarray, float]:
+        """``(paulis, coefficients, constant)``: the non-identity Pauli terms of the observable
+        (simplified) with real coefficients, and the identity part."""
+        obs = self.observable.simplify(atol=1e-14)
+        coeffs = np.asarray(obs.coeffs, dtype=complex)
+        if np.any(np.abs(coeffs.imag) > 1e-12):
+            raise ValueError("the observable has complex coefficients; a loss must be Hermitian")
+        labels = obs.paulis.to_labels()
+        ident = [k for k, lab in enumerate(labels) if set(lab) <= {"I"}]
+        keep = [k for k in range(len(labels)) if k not in ident]
+        const = float(sum(coeffs[k].real for k in ident))
+        return obs.paulis[keep], coeffs[keep].real.copy(), const
+
+    def term_values(self, params: np.ndarray) -> np.ndarray:
+        """Exact expectation values (K, N) of the K non-identity Pauli terms of :meth:`terms`."""
+        from qiskit.quantum_info import SparsePauliOp
+        from qmlwidgets import engine
+
+        params = _as_params(params, self.n_params)
+        paulis, _, _ = self.terms()
+        if len(paulis) == 0:
+            return np.zeros((0, params.shape[0]))
+        obs = [[SparsePauliOp(p)] for p in paulis]
+        evs = engine.expectation_values(self.circuit, obs, params)
+        return np.asarray(evs).real.reshape(len(paulis), params.shape[0])
 
     def __call__(self, params: np.ndarray) -> np.ndarray:
         from qmlwidgets import engine
@@ -488,6 +536,9 @@ class Scan1D:
     values: np.ndarray
     point: np.ndarray
     direction: np.ndarray
+    method: str = "direct"
+    evaluations: int = 0
+    shots: int | None = None
 
     def params(self, alpha: float) -> np.ndarray:
         """Parameter vector at coordinate ``alpha``."""
@@ -509,7 +560,9 @@ class Scan2D:
 
     ``values[i, j] = loss(point + x[j] * dir_x + y[i] * dir_y)`` — rows follow ``y`` so
     ``values`` can be handed to plotly as ``z`` with ``x``/``y``. ``trajectory`` (T, 2) is set
-    by :func:`scan_pca` (the optimiser path in plane coordinates).
+    by :func:`scan_pca` (the optimiser path in plane coordinates). ``method`` is
+    ``"direct"`` or ``"reconstruct"``, ``evaluations`` the number of loss evaluations it took,
+    ``shots`` the measurement budget per Pauli term (None: exact).
     """
 
     x: np.ndarray
@@ -520,6 +573,9 @@ class Scan2D:
     dir_y: np.ndarray
     trajectory: np.ndarray | None = None
     explained_variance_ratio: np.ndarray | None = None
+    method: str = "direct"
+    evaluations: int = 0
+    shots: int | None = None
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -570,36 +626,206 @@ def _evaluate_chunked(loss: Loss, params: np.ndarray, chunk_size: int | None,
     return out
 
 
+@dataclass(frozen=True, repr=False)
+class ReconstructionPlan:
+    """Whether (and how) a scan of ``loss`` along some directions can be rebuilt exactly.
+
+    ``axes[k] = (ω, R)`` per direction: along it the loss has frequencies ``k·ω``, ``|k| ≤ R``,
+    so ``2R + 1`` evaluations per axis suffice. ``axes`` is None when reconstruction does
+    not apply; ``reason`` then says why.
+    """
+
+    axes: tuple[tuple[float, int], ...] | None
+    reason: str = ""
+
+    @property
+    def applies(self) -> bool:
+        return self.axes is not None
+
+    @property
+    def evaluations(self) -> int:
+        """Loss evaluations the reconstruction needs (0 if it does not apply)."""
+        if self.axes is None:
+            return 0
+        return int(np.prod([2 * r + 1 for _, r in self.axes]))
+
+    def __repr__(self) -> str:
+        if self.axes is None:
+            return f"ReconstructionPlan(direct: {self.reason})"
+        sizes = " x ".join(str(2 * r + 1) for _, r in self.axes)
+        return f"ReconstructionPlan(reconstruct: {sizes} = {self.evaluations} evaluations)"
+
+
+def _circuit_loss_of(loss: Any) -> CircuitLoss | None:
+    """The loss if it is an unmodified CircuitLoss (a linear function of expectation values)."""
+    if isinstance(loss, CircuitLoss) and type(loss).__call__ is CircuitLoss.__call__:
+        return loss
+    return None
+
+
+def reconstruction_plan(loss: Loss, *directions: Any) -> ReconstructionPlan:
+    """Can scans of ``loss`` along ``directions`` be rebuilt exactly from a few evaluations?
+
+    Yes for a :class:`CircuitLoss` (a linear function of expectation values) whose parameters
+    all enter through Pauli rotations with affine angles, along directions in which the
+    rotation angles move at commensurate speeds (parameter axes, integer combinations of
+    them). No for other losses — e.g. a cross-entropy of expectation values is not a
+    trigonometric polynomial — nonlinear angles, unknown gates or generic random directions.
+
+    Example::
+
+        >>> from qiskit.circuit.library import real_amplitudes
+        >>> loss = circuit_loss(real_amplitudes(2, reps=1), "ZZ")
+        >>> reconstruction_plan(loss, axis_direction(4, 0), axis_direction(4, 3))
+        ReconstructionPlan(reconstruct: 3 x 3 = 9 evaluations)
+        >>> reconstruction_plan(loss, *random_directions(4, 2, seed=0))
+        ReconstructionPlan(direct: direction 1 moves the rotation angles at incommensurate speeds)
+    """
+    closs = _circuit_loss_of(loss)
+    if closs is None:
+        return ReconstructionPlan(None, "the loss is not a linear function of a circuit's "
+                                        "expectation values (circuit_loss)")
+    spec = closs.spectrum
+    if not spec.applies:
+        return ReconstructionPlan(None, spec.reason)
+    axes = []
+    for k, d in enumerate(directions):
+        plan = spec.along(_as_direction(d, closs.n_params, f"direction {k + 1}"))
+        if plan is None:
+            return ReconstructionPlan(None, f"direction {k + 1} moves the rotation angles at "
+                                            "incommensurate speeds")
+        axes.append(plan)
+    return ReconstructionPlan(tuple(axes))
+
+
+def _check_method(method: Any) -> str:
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    return method
+
+
+def _check_shots(shots: Any, loss: Loss) -> int | None:
+    if shots is None:
+        return None
+    if isinstance(shots, (bool, np.bool_)) or not isinstance(shots, (int, np.integer)) \
+            or shots < 1:
+        raise ValueError(f"shots must be a positive integer (or None for exact values), "
+                         f"got {shots!r}")
+    if _circuit_loss_of(loss) is None:
+        raise ValueError("shots need a circuit loss (circuit_loss(circuit, observable)): each "
+                         "Pauli term of the observable is estimated from that many "
+                         "measurements; this loss is a plain function")
+    return int(shots)
+
+
+def _sample(closs: CircuitLoss, exact_terms: np.ndarray, shots: int, seed: Any) -> np.ndarray:
+    """Shot-noise estimate: each Pauli term from ``shots`` ±1 outcomes (binomial), seeded."""
+    _, coeffs, const = closs.terms()
+    rng = np.random.default_rng(seed)
+    p_plus = np.clip(0.5 * (1.0 + exact_terms), 0.0, 1.0)
+    estimates = 2.0 * rng.binomial(shots, p_plus) / shots - 1.0
+    return const + np.tensordot(coeffs, estimates, axes=(0, 0))
+
+
+def _scan_values(loss: Loss, point: np.ndarray, coords: list[np.ndarray],
+                 dirs: list[np.ndarray], method: str, shots: int | None, seed: Any,
+                 chunk_size: int | None = None,
+                 progress: Callable[[int, int], None] | None = None
+                 ) -> tuple[np.ndarray, str, int]:
+    """Loss on the tensor grid ``point + sum_k coords[k] * dirs[k]`` (1 or 2 axes), shaped
+    ``(len(coords[-1]), ..., len(coords[0]))``; returns ``(values, method used, evaluations)``."""
+    method = _check_method(method)
+    shots = _check_shots(shots, loss)
+    direct = int(np.prod([c.size for c in coords]))
+    plan = ReconstructionPlan(None, "direct evaluation was asked for")
+    if method != "direct":
+        plan = reconstruction_plan(loss, *dirs)
+        if method == "reconstruct" and not plan.applies:
+            raise ValueError(f"cannot reconstruct this scan exactly: {plan.reason}; use "
+                             "method='direct' (or 'auto')")
+    use = plan.applies and (method == "reconstruct" or plan.evaluations < direct)
+    if use:
+        axes = plan.axes or ()
+        sample_at = [nodes(r, w) for w, r in axes]
+        mats = [interpolation_matrix(c, r, w) for c, (w, r) in zip(coords, axes)]
+    else:
+        sample_at, mats = coords, []
+
+    def grid(ts: list[np.ndarray]) -> np.ndarray:
+        g = point
+        for k, (t, d) in enumerate(zip(ts, dirs)):  # axis k varies along array axis -(k+1)
+            shape = [1] * len(ts) + [1]
+            shape[len(ts) - 1 - k] = t.size
+            g = g + t.reshape(shape) * d
+        return g.reshape(-1, point.size)
+
+    rows = grid(sample_at)
+    closs = _circuit_loss_of(loss)
+    if shots is None:
+        if use:
+            vals = evaluate(loss, rows)
+            if progress is not None:
+                progress(direct, direct)
+        else:
+            vals = _evaluate_chunked(loss, rows, chunk_size, progress)
+        vals = vals[None, :]
+    else:
+        assert closs is not None
+        vals = closs.term_values(rows)
+        if progress is not None:
+            progress(direct, direct)
+    k = vals.shape[0]
+    vals = vals.reshape(k, *[t.size for t in reversed(sample_at)])
+    if use:  # vals (k, [My,] Mx) -> (k, [ry,] rx): contract each axis with its matrix
+        if len(mats) == 1:
+            vals = vals @ mats[0].T
+        else:
+            vals = np.einsum("im,kmn,jn->kij", mats[1], vals, mats[0])
+    if shots is None:
+        out = vals[0]
+    else:
+        assert closs is not None
+        out = _sample(closs, vals, shots, seed)
+    return out, ("reconstruct" if use else "direct"), int(rows.shape[0])
+
+
 def scan_1d(loss: Loss, point: Any, direction: Any, span: Any = (-math.pi, math.pi),
-            resolution: int = 51) -> Scan1D:
+            resolution: int = 51, *, method: str = "auto", shots: int | None = None,
+            seed: int | None = 0) -> Scan1D:
     """Loss along ``point + alpha * direction`` for ``alpha`` in ``span`` (one batch).
 
-    ``span`` is ``(low, high)`` or a number ``s`` meaning ``(-s, s)``.
+    ``span`` is ``(low, high)`` or a number ``s`` meaning ``(-s, s)``. ``method``:
+    ``"auto"`` reconstructs exactly from ``2R + 1`` evaluations when
+    :func:`reconstruction_plan` allows it and that is fewer, ``"direct"`` evaluates every
+    point, ``"reconstruct"`` insists (ValueError saying why if it cannot). ``shots``: sample
+    each Pauli term of a circuit loss with that many shots (``seed``) instead of exact values.
 
     Example::
 
         >>> s = scan_1d(batched(lambda x: np.cos(x[0])), [0.0], [1.0], resolution=3)
-        >>> s.values.round(6)
-        array([-1.,  1., -1.])
+        >>> s.values.round(6), s.method
+        (array([-1.,  1., -1.]), 'direct')
     """
     point = _as_point(point)
     direction = _as_direction(direction, point.size, "direction")
     lo, hi = _as_span(span)
     r = _check_resolution(resolution)
     alphas = np.linspace(lo, hi, r)
-    values = evaluate(loss, point + alphas[:, None] * direction)
-    return Scan1D(alphas, values, point, direction)
+    values, used, n = _scan_values(loss, point, [alphas], [direction], method, shots, seed)
+    return Scan1D(alphas, values, point, direction, used, n, shots)
 
 
 def scan_2d(loss: Loss, point: Any, dir_x: Any, dir_y: Any, span: Any = (-math.pi, math.pi),
             resolution: int | tuple[int, int] = 33, *, span_y: Any = None,
             chunk_size: int | None = None,
-            progress: Callable[[int, int], None] | None = None) -> Scan2D:
+            progress: Callable[[int, int], None] | None = None, method: str = "auto",
+            shots: int | None = None, seed: int | None = 0) -> Scan2D:
     """Loss on the plane ``point + a * dir_x + b * dir_y``, the whole grid as one batch.
 
     ``span`` (and ``span_y``, default the same) is ``(low, high)`` or ``s`` for ``(-s, s)``;
     ``resolution`` is ``n`` or ``(n_x, n_y)``. ``chunk_size``/``progress(done, total)`` split
-    the batch for a progress bar.
+    the batch for a progress bar. ``method``, ``shots`` and ``seed`` as in :func:`scan_1d`:
+    a circuit loss along two parameter axes is rebuilt exactly from 3 x 3 evaluations.
 
     Example::
 
@@ -626,16 +852,18 @@ def scan_2d(loss: Loss, point: Any, dir_x: Any, dir_y: Any, span: Any = (-math.p
     x = np.linspace(xlo, xhi, rx)
     y = np.linspace(ylo, yhi, ry)
     # rows follow y, columns follow x
-    grid = point + y[:, None, None] * dy + x[None, :, None] * dx
-    values = _evaluate_chunked(loss, grid.reshape(-1, point.size), chunk_size, progress)
-    return Scan2D(x, y, values.reshape(ry, rx), point, dx, dy)
+    values, used, n = _scan_values(loss, point, [x, y], [dx, dy], method, shots, seed,
+                                   chunk_size, progress)
+    return Scan2D(x, y, values, point, dx, dy, method=used, evaluations=n, shots=shots)
 
 
 def interpolate(loss: Loss, start: Any, end: Any, resolution: int = 51,
-                extend: float = 0.0) -> Scan1D:
+                extend: float = 0.0, *, method: str = "auto", shots: int | None = None,
+                seed: int | None = 0) -> Scan1D:
     """Loss along the straight line from ``start`` (alpha=0) to ``end`` (alpha=1).
 
-    ``extend`` adds that fraction beyond both ends (alpha from ``-extend`` to ``1+extend``).
+    ``extend`` adds that fraction beyond both ends (alpha from ``-extend`` to ``1+extend``);
+    ``method``, ``shots``, ``seed`` as in :func:`scan_1d`.
 
     Example::
 
@@ -650,7 +878,8 @@ def interpolate(loss: Loss, start: Any, end: Any, resolution: int = 51,
         raise ValueError("start and end are the same point; nothing to interpolate")
     if not (np.isfinite(extend) and extend >= 0):
         raise ValueError(f"extend must be a non-negative number, got {extend!r}")
-    return scan_1d(loss, start, direction, (-extend, 1.0 + extend), resolution)
+    return scan_1d(loss, start, direction, (-extend, 1.0 + extend), resolution,
+                   method=method, shots=shots, seed=seed)
 
 
 # ----------------------------------------------------------------------------- PCA
@@ -720,10 +949,12 @@ def pca_plane(trajectory: Any, origin: str | Any = "last") -> PCAPlane:
 
 def scan_pca(loss: Loss, trajectory: Any, resolution: int = 33, *, span: Any = None,
              margin: float = 0.25, origin: str | Any = "last", chunk_size: int | None = None,
-             progress: Callable[[int, int], None] | None = None) -> Scan2D:
+             progress: Callable[[int, int], None] | None = None, method: str = "auto",
+             shots: int | None = None, seed: int | None = 0) -> Scan2D:
     """2-D scan in the PCA plane of ``trajectory``; ``scan.trajectory`` is the path in it.
 
-    ``span=None`` chooses a symmetric span covering the projected path plus ``margin``.
+    ``span=None`` chooses a symmetric span covering the projected path plus ``margin``;
+    ``method``, ``shots``, ``seed`` as in :func:`scan_2d`.
 
     Example::
 
@@ -737,9 +968,10 @@ def scan_pca(loss: Loss, trajectory: Any, resolution: int = 33, *, span: Any = N
         extent = float(np.max(np.abs(plane.coords)))
         span = extent * (1 + margin) if extent > 0 else 1.0
     scan = scan_2d(loss, plane.origin, plane.dir_x, plane.dir_y, span, resolution,
-                   chunk_size=chunk_size, progress=progress)
-    return Scan2D(scan.x, scan.y, scan.values, scan.point, scan.dir_x, scan.dir_y,
-                  trajectory=plane.coords, explained_variance_ratio=plane.explained_variance_ratio)
+                   chunk_size=chunk_size, progress=progress, method=method, shots=shots,
+                   seed=seed)
+    return replace(scan, trajectory=plane.coords,
+                   explained_variance_ratio=plane.explained_variance_ratio)
 
 
 # ----------------------------------------------------------------------------- gradients

@@ -89,3 +89,52 @@ def decay_rate(answer: Any, n_qubits: Any = None, variances: Any = None) -> Verd
                               "exponential is a line on a log scale.")
     return Verdict(False, f"Expected b ≈ {ref:.2f}. Fit slope, intercept = np.polyfit(n, "
                           "np.log2(Var), 1); then b = −slope.")
+
+
+# ----------------------------------------------------------------------------- 8.3
+@checker("Exercise 8.3 — a whole slice from three evaluations")
+def slice_from_three(answer: Any, loss: Any = None, point: Any = None, direction: Any = None,
+                     thetas: Any = None) -> Verdict:
+    """``answer`` = a + b cos θ + c sin θ on ``thetas``, from f(0), f(π/2), f(π) of the slice
+    ``f(θ) = loss(point + θ · direction)``."""
+    from qmlwidgets import landscape as L
+
+    if loss is None or point is None or direction is None or thetas is None:
+        return Verdict(False, "Call the checker with the slice you rebuilt: "
+                              "check.slice_from_three(rebuilt, loss, point, direction, thetas).")
+    t = np.asarray(thetas, dtype=float).reshape(-1)
+    if isinstance(answer, (str, bytes)):
+        return Verdict(False, "Expected an array of numbers, one per angle in thetas.")
+    got = np.asarray(answer, dtype=float).reshape(-1) if np.size(answer) == t.size else None
+    if got is None:
+        return Verdict(False, f"Expected {t.size} values, one per angle in thetas; got "
+                              f"{np.size(answer)}.")
+    if not np.all(np.isfinite(got)):
+        return Verdict(False, "Your values contain NaN or inf.")
+    p, d = np.asarray(point, dtype=float), np.asarray(direction, dtype=float)
+    f0, f1, f2 = L.evaluate(loss, p + np.array([0.0, np.pi / 2, np.pi])[:, None] * d)
+    a, b, c = (f0 + f2) / 2, (f0 - f2) / 2, f1 - (f0 + f2) / 2
+    cos, sin = np.cos(t), np.sin(t)
+    exact = L.evaluate(loss, p + t[:, None] * d)
+
+    def near(values: np.ndarray) -> bool:
+        return bool(np.max(np.abs(got - values)) < 1e-6)
+
+    if near(exact):
+        return Verdict(True, f"{t.size} points rebuilt exactly from 3 evaluations.")
+    if near(a + b * cos):
+        return Verdict(False, "The sine term is missing: add c·sin θ with c = f(π/2) − a.")
+    if near(a + c * sin):
+        return Verdict(False, "The cosine term is missing: add b·cos θ with b = (f(0) − f(π))/2.")
+    if near(a + c * cos + b * sin):
+        return Verdict(False, "b and c are swapped: b = (f(0) − f(π))/2 goes with cos θ, "
+                              "c = f(π/2) − a with sin θ.")
+    if near(a + b * cos + f1 * sin):
+        return Verdict(False, "At θ = π/2 the cosine vanishes but the constant a does not: "
+                              "c = f(π/2) − a.")
+    if np.ptp(got - exact) < 1e-6:
+        return Verdict(False, "The shape is right but the level is off: a = (f(0) + f(π))/2 "
+                              "(the cosines cancel there, the sines are 0).")
+    return Verdict(False, "Not the slice yet. With f0, f1, f2 = f(0), f(π/2), f(π): "
+                          "a = (f0 + f2)/2, b = (f0 − f2)/2, c = f1 − a, then "
+                          "a + b·cos(thetas) + c·sin(thetas).")

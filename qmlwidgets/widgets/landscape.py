@@ -19,7 +19,7 @@ Example::
 
 Every control has a public method (``set_directions``, ``set_span``, ``set_resolution``,
 ``move_to``, ``recenter``, ``run_optimizer``, ``set_view``, ``show_gradients``,
-``set_slice_axis``, ``recompute``). Bad input raises ``ValueError``; from the controls it is
+``set_slice_axis``, ``set_shots``, ``recompute``). Bad input raises ``ValueError``; from the controls it is
 shown in ``w.message`` and the last good view is kept.
 """
 from __future__ import annotations
@@ -51,6 +51,7 @@ _OPTIMIZER_LABELS = (("Adam", "adam"), ("gradient descent", "gd"), ("momentum", 
                      ("SPSA", "spsa"), ("COBYLA", "cobyla"), ("L-BFGS-B", "l-bfgs-b"))
 _DIRECTION_LABELS = (("random", "random"), ("parameter axes", "axes"),
                      ("PCA of last run", "pca"))
+_SHOTS_LABELS = (("exact", 0), ("100 shots", 100), ("1000 shots", 1000), ("10000 shots", 10000))
 
 # trace indices
 _C_CONTOUR, _C_ARROWS, _C_PATH, _C_POINT = range(4)
@@ -71,6 +72,7 @@ class _View:
     span: float
     resolution: int
     pca_ratio: tuple[float, float] | None = None
+    shots: int = 0  # 0: exact values; else sampled with this many shots per Pauli term
 
 
 def _check_span(span: Any) -> float:
@@ -222,6 +224,10 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
                                       layout=lay(width="300px"))
         self.message = w.HTML("")
         self.info = w.HTML("")
+        self.shots_dropdown = w.Dropdown(options=_SHOTS_LABELS, value=0, description="values",
+                                         disabled=not isinstance(self.loss, L.CircuitLoss),
+                                         layout=lay(width="190px"))
+        self.shots_dropdown.observe(lambda c: self._ui(self.set_shots, c["new"]), names="value")
 
         self.fig = CourseFigure(
             data=[
@@ -296,7 +302,8 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
         self.children = [
             row([self.direction_dropdown, self.axis_x_dropdown, self.axis_y_dropdown,
                  self.seed_box, self.view_toggle, self.arrows_checkbox]),
-            row([self.resolution_slider, self.span_slider, self.center_button]),
+            row([self.resolution_slider, self.span_slider, self.center_button,
+                 self.shots_dropdown]),
             row([self.optimizer_dropdown, self.steps_slider, self.lr_box, self.run_button]),
             row([self._main, widgets.VBox([self.slice_fig, self.slice_toggle, self.info])]),
             row([self.progress, self.message]),
@@ -362,7 +369,8 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
                  ) -> tuple[L.Scan2D, L.Scan1D, L.GradientField | None]:
         self.progress.value = 0
         scan = L.scan_2d(self.loss, view.center, view.dir_x, view.dir_y, view.span,
-                         view.resolution, chunk_size=self.chunk_size, progress=self._progress)
+                         view.resolution, chunk_size=self.chunk_size, progress=self._progress,
+                         shots=view.shots or None, seed=view.seed)
         sl = self._compute_slice(view, point)
         field = self._compute_field(view) if self._arrows else None
         return scan, sl, field
@@ -371,7 +379,8 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
                        ) -> L.Scan1D:
         d = view.dir_x if (axis or self._slice_axis) == "x" else view.dir_y
         res = min(L.MAX_RESOLUTION, max(101, view.resolution) | 1)  # odd: alpha = 0 on grid
-        return L.scan_1d(self.loss, point, d, view.span, res)
+        return L.scan_1d(self.loss, point, d, view.span, res, shots=view.shots or None,
+                         seed=view.seed)
 
     def _compute_field(self, view: _View) -> L.GradientField:
         n = min(view.resolution, 15)
@@ -555,6 +564,7 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
             self.view_toggle.value = self._view_mode
             self.arrows_checkbox.value = self._arrows
             self.slice_toggle.value = self._slice_axis
+            self._sync_shots()
             axes = "flex" if v.mode == "axes" else "none"
             self.axis_x_dropdown.layout.display = axes
             self.axis_y_dropdown.layout.display = axes
@@ -629,6 +639,21 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
         with self._action():
             self._apply(replace(self._state, span=_check_span(span)))
         return self
+
+    def set_shots(self, shots: int | None) -> "LandscapeExplorer":
+        """Show exact values (``0``/None) or the landscape a measurement budget of ``shots``
+        per Pauli term would show (seeded; the optimiser and arrows stay exact)."""
+        with self._action():
+            shots = L._check_shots(shots or None, self.loss) or 0
+            self._apply(replace(self._state, shots=shots))
+        return self
+
+    def _sync_shots(self) -> None:
+        shots = self._state.shots
+        if shots not in [v for _, v in self.shots_dropdown.options]:
+            self.shots_dropdown.options = sorted(
+                [*self.shots_dropdown.options, (f"{shots} shots", shots)], key=lambda o: o[1])
+        self.shots_dropdown.value = shots
 
     def set_resolution(self, resolution: int) -> "LandscapeExplorer":
         """Grid points per axis (3..201)."""

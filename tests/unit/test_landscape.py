@@ -6,6 +6,8 @@ import math
 import numpy as np
 import pytest
 
+from qiskit.quantum_info import SparsePauliOp
+
 from qmlwidgets import landscape as ls
 
 
@@ -303,6 +305,104 @@ def test_scan_agrees_with_statevector_estimator(small_circuit):
     s1 = ls.scan_1d(loss, point, dx, span=1.0, resolution=5)
     ref1 = StatevectorEstimator().run([(qc, obs, point + s1.alphas[:, None] * dx)]).result()
     np.testing.assert_allclose(s1.values, ref1[0].data.evs, atol=1e-10)
+
+
+def test_axis_scans_are_reconstructed_and_agree_with_statevector_estimator(small_circuit):
+    from qiskit.primitives import StatevectorEstimator
+
+    qc, obs = small_circuit
+    loss = ls.circuit_loss(qc, obs)
+    point = np.array([0.1, -0.4, 0.9, 0.3])
+    dx, dy = ls.axis_directions(4, 0, 3)
+    counting = Counting(loss)
+    counting.circuit, counting.observable = qc, obs
+    scan = ls.scan_2d(loss, point, dx, dy, span=2.5, resolution=(7, 6))
+    assert scan.method == "reconstruct" and scan.evaluations == 9 and scan.shots is None
+    grid = np.array([[point + a * dx + b * dy for a in scan.x] for b in scan.y])
+    ref = StatevectorEstimator().run([(qc, obs, grid)]).result()[0].data.evs
+    np.testing.assert_allclose(scan.values, ref, atol=1e-10)
+    assert ls.scan_2d(counting, point, dx, dy, 2.5, (7, 6)).method == "direct"  # not a CircuitLoss
+    assert counting.rows == 42
+    s1 = ls.scan_1d(loss, point, dy, span=1.0, resolution=5)
+    assert (s1.method, s1.evaluations) == ("reconstruct", 3)
+    ref1 = StatevectorEstimator().run([(qc, obs, point + s1.alphas[:, None] * dy)]).result()
+    np.testing.assert_allclose(s1.values, ref1[0].data.evs, atol=1e-10)
+    small = ls.scan_2d(loss, point, dx, dy, span=2.5, resolution=3)  # 9 points: no saving
+    assert (small.method, small.evaluations) == ("direct", 9)
+    line = ls.interpolate(loss, point, point + 2 * dx - dy, resolution=21)
+    assert line.method == "reconstruct" and line.evaluations == 2 * 3 + 1
+
+
+def test_scan_methods_and_their_errors(small_circuit):
+    qc, obs = small_circuit
+    loss = ls.circuit_loss(qc, obs)
+    point = np.array([0.1, -0.4, 0.9, 0.3])
+    dx, dy = ls.random_directions(4, 2, seed=11)
+    scan = ls.scan_2d(loss, point, dx, dy, span=2.0, resolution=9)
+    assert scan.method == "direct" and scan.evaluations == 81
+    with pytest.raises(ValueError, match="incommensurate"):
+        ls.scan_2d(loss, point, dx, dy, span=2.0, resolution=9, method="reconstruct")
+    with pytest.raises(ValueError, match="not a linear function"):
+        ls.scan_1d(trig_loss, np.zeros(3), [1, 0, 0], method="reconstruct")
+    with pytest.raises(ValueError, match="method must be one of"):
+        ls.scan_1d(loss, point, dx, method="fourier")
+    ax, ay = ls.axis_directions(4, 1, 2)
+    forced = ls.scan_2d(loss, point, ax, ay, resolution=3, method="reconstruct")
+    np.testing.assert_allclose(forced.values, ls.scan_2d(loss, point, ax, ay, resolution=3).values,
+                               atol=1e-12)
+    assert repr(ls.reconstruction_plan(loss, ax, ay)) == \
+        "ReconstructionPlan(reconstruct: 3 x 3 = 9 evaluations)"
+    steps = []
+    ls.scan_2d(loss, point, ax, ay, resolution=20, chunk_size=7,
+               progress=lambda d, t: steps.append((d, t)))
+    assert steps == [(400, 400)]
+    traj = point + np.outer(np.linspace(0, 1, 6), [1.0, 0.2, -0.3, 0.5]) \
+        + 0.05 * np.random.default_rng(0).normal(size=(6, 4))
+    pca = ls.scan_pca(loss, traj, resolution=7)
+    assert pca.method == "direct" and pca.trajectory.shape == (6, 2)
+
+
+def test_shot_noise_scans_are_seeded_unbiased_and_shrink_like_one_over_root_shots(small_circuit):
+    qc, obs = small_circuit
+    loss = ls.circuit_loss(qc, obs)
+    point = np.array([0.1, -0.4, 0.9, 0.3])
+    dx, dy = ls.axis_directions(4, 0, 3)
+    exact = ls.scan_2d(loss, point, dx, dy, span=2.0, resolution=32)
+    a = ls.scan_2d(loss, point, dx, dy, span=2.0, resolution=32, shots=1000, seed=7)
+    b = ls.scan_2d(loss, point, dx, dy, span=2.0, resolution=32, shots=1000, seed=7)
+    c = ls.scan_2d(loss, point, dx, dy, span=2.0, resolution=32, shots=1000, seed=8)
+    assert a.shots == 1000 and a.method == "reconstruct" and a.evaluations == 9
+    np.testing.assert_array_equal(a.values, b.values)
+    assert not np.array_equal(a.values, c.values)
+    # each term's estimate is a mean of ±1 outcomes: variance (1 - <P>^2) / shots per term
+    terms = loss.term_values(np.array([exact.params(x, y) for y in exact.y for x in exact.x]))
+    _, coeffs, const = loss.terms()
+    assert const == 0.0 and coeffs.tolist() == [1.0, 0.5, -0.3]
+    var = ((coeffs[:, None] ** 2) * (1 - terms**2) / 1000).sum(axis=0).reshape(32, 32)
+    z = (a.values - exact.values) / np.sqrt(np.maximum(var, 1e-12))
+    assert abs(z.mean()) < 0.15 and 0.85 < z.std() < 1.15
+    errs = [np.std(ls.scan_2d(loss, point, dx, dy, 2.0, 32, shots=s, seed=1).values - exact.values)
+            for s in (100, 10000)]
+    assert 7 < errs[0] / errs[1] < 13  # 100x the shots, 10x less noise
+    direct = ls.scan_2d(loss, point, dx, dy, span=2.0, resolution=32, shots=1000, seed=7,
+                        method="direct")
+    assert direct.method == "direct" and direct.shots == 1000
+    assert np.mean(np.abs(direct.values - a.values) < 1e-12) > 0.99  # same draws, same seed
+    line = ls.scan_1d(loss, point, dx, shots=50, seed=0)
+    assert line.shots == 50 and np.all(np.abs(line.values) <= 1.8 + 1e-12)
+
+
+def test_shots_bad_input(small_circuit):
+    qc, obs = small_circuit
+    loss = ls.circuit_loss(qc, obs)
+    for bad in (0, -5, 2.5, True, "100"):
+        with pytest.raises(ValueError, match="shots must be a positive integer"):
+            ls.scan_1d(loss, np.zeros(4), ls.axis_direction(4, 0), shots=bad)
+    with pytest.raises(ValueError, match="shots need a circuit loss"):
+        ls.scan_1d(trig_loss, np.zeros(3), [1, 0, 0], shots=100)
+    identity = ls.circuit_loss(qc, SparsePauliOp(["II", "ZZ"], [0.5, 1.0]))
+    s = ls.scan_1d(identity, np.zeros(4), ls.axis_direction(4, 0), resolution=5, shots=1)
+    assert set(np.round(s.values, 12)) <= {-0.5, 1.5}  # one shot: ZZ = ±1, plus 0.5
 
 
 def test_circuit_loss_validates_inputs(small_circuit):
