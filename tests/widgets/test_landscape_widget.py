@@ -208,10 +208,18 @@ def test_gradient_arrows_toggle(w):
     assert w.fig.data[1].visible is False and len(w.fig.data[1].x) == 0
 
 
-def test_view_toggle_swaps_figures(w):
-    assert w._main.children[0] is w.fig
+def _shown(box):
+    return box.layout.visibility != "hidden" and box.layout.height != "0px"
+
+
+def test_view_toggle_collapses_the_other_figure_but_keeps_both_in_the_page(w):
+    # a plotly view removed from the page keeps listening and throws on every later update
+    # ("Error setting state"), so both figures stay mounted and the hidden one is collapsed
+    assert w.fig in w._contour_box.children and w.surface_fig in w._surface_box.children
+    assert _shown(w._contour_box) and not _shown(w._surface_box)
     w.view_toggle.value = "surface"
-    assert w._main.children[0] is w.surface_fig and w.view == "surface"
+    assert w.view == "surface" and _shown(w._surface_box) and not _shown(w._contour_box)
+    assert w.fig in w._contour_box.children and w.surface_fig in w._surface_box.children
     with pytest.raises(ValueError, match="contour"):
         w.set_view("3d")
     assert w.view_toggle.value == "surface"
