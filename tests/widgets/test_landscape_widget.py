@@ -346,3 +346,123 @@ def test_optimiser_hitting_nan_keeps_last_good_state():
     w.lr_box.value = 0.1
     w.run_button.click()
     assert w.message.value == "" and len(w.fig.data[2].x) == 11
+
+
+# ---------------------------------------------------------------- issue 16/17 widget items
+def test_a_loss_raising_any_error_is_shown_and_the_last_good_state_kept():
+    calls = {"n": 0}
+
+    def loss(X):
+        if np.max(np.abs(X)) > 2.5:
+            raise RuntimeError("learner loss broke")
+        calls["n"] += 1
+        return np.sum(np.cos(X), axis=1)
+
+    w = LandscapeExplorer(None, loss, point=np.zeros(3), resolution=5, span=1.0)
+    before, x_before = z(w.fig), list(w.fig.data[0].x)
+    w.span_slider.value = 3.0  # the scan reaches |x| > 2.5: the loss raises RuntimeError
+    assert "RuntimeError" in w.message.value and "learner loss broke" in w.message.value
+    assert w.span == pytest.approx(1.0) and w.span_slider.value == pytest.approx(1.0)
+    np.testing.assert_array_equal(before, z(w.fig))
+    assert list(w.fig.data[0].x) == x_before
+    w.span_slider.value = 0.5  # a good change works again and clears the message
+    assert w.message.value == "" and w.span == pytest.approx(0.5)
+
+
+def test_stop_flag_interrupts_a_scan_and_keeps_the_last_good_view(circuit):
+    w = LandscapeExplorer(circuit, OBS, seed=1, resolution=9, chunk_size=10)
+    before = z(w.fig)
+    w._runner.flag.set()  # what the Stop button does while a scan runs
+    with pytest.raises(Exception, match="stopped"):
+        w.set_resolution(21)
+    assert "stopped" in w.message.value
+    assert w.resolution == 9 and w.resolution_slider.value == 9
+    np.testing.assert_array_equal(before, z(w.fig))
+    w.resolution_slider.value = 11  # a control clears the flag and runs again
+    assert w.resolution == 11 and w.message.value == ""
+    w._runner.flag.set()
+    with pytest.raises(Exception, match="stopped"):
+        w.run_optimizer("adam", steps=20)
+    assert w.result is None and len(w.fig.data[2].x) == 0
+
+
+def test_stop_button_reaches_background_work_in_a_kernel_like_loop():
+    """With an event loop running (as in a kernel) work runs in a thread; Stop ends it."""
+    import asyncio
+    import threading
+    import time
+
+    started = threading.Event()
+
+    def slow(X):
+        started.set()
+        time.sleep(0.05)
+        return np.sum(np.sin(X), axis=1)
+
+    w = LandscapeExplorer(None, slow, point=np.zeros(2), resolution=5, span=1.0, chunk_size=4)
+
+    async def scenario():
+        w.resolution_slider.value = 61  # 3721 points in chunks of 4: minutes if not stopped
+        assert w._runner.busy
+        w.span_slider.value = 2.0  # refused while busy, with a message, control restored
+        assert "still computing" in w.message.value
+        assert w.span_slider.value == pytest.approx(1.0)
+        started.wait(5)
+        w.stop_button.click()
+        w._runner.thread.join(10)
+
+    asyncio.run(scenario())
+    assert not w._runner.busy
+    assert "stopped" in w.message.value
+    assert w.resolution == 5 and w.resolution_slider.value == 5 and z(w.fig).shape == (5, 5)
+
+
+def test_keyboard_point_inputs_move_the_point_like_a_click(w):
+    w.a_box.value = 0.5
+    w.b_box.value = -0.25
+    assert w.point_coordinates == pytest.approx((0.5, -0.25))
+    assert list(w.fig.data[3].x) == pytest.approx([0.5])
+    w.a_box.value = float("inf")
+    assert "finite" in w.message.value
+    assert w.point_coordinates == pytest.approx((0.5, -0.25)) and w.a_box.value == 0.5
+
+
+def test_slice_buttons_have_short_labels_and_full_tooltips(w):
+    labels = [label for label, _ in w.slice_toggle.options]
+    assert all(len(label) <= 3 for label in labels)
+    assert all("slice" in t for t in w.slice_toggle.tooltips)
+
+
+def test_span_slider_has_units_and_exact_steps(w):
+    assert "rad" in w.span_slider.description
+    assert (w.span_slider.step * 2**20).is_integer() and (w.span_slider.min * 2**20).is_integer()
+
+
+def test_out_of_range_seed_is_refused_not_clamped(circuit):
+    with pytest.raises(ValueError, match="seed"):
+        LandscapeExplorer(circuit, OBS, seed=2**40, resolution=5)
+
+
+def test_barren_plateau_placeholder_labels_and_visible_refusals():
+    v = BarrenPlateauView(n_qubits=(2, 3), n_layers=[1], samples=20, seed=1)
+    assert "Compute" in v.placeholder.value and "θ₀" in v.placeholder.value
+    assert v._fig_box.layout.visibility == "hidden"  # no empty axes before Compute
+    v.compute_button.click()
+    assert v.placeholder.layout.display == "none" and v._fig_box.layout.visibility is None
+    assert "θ₀" in v.fig.layout.yaxis.title.text and "θ₁" not in v.fig.layout.title.text
+    for bad in (dict(samples=5), dict(samples=10**6), dict(seed=2**40), dict(seed=-1)):
+        with pytest.raises(ValueError, match="samples|seed"):
+            BarrenPlateauView(**bad)
+    with pytest.raises(ValueError, match="samples"):
+        v.compute(samples=3)
+    assert "samples" in v.message.value and len(v.fig.data) == 2  # last plot kept
+
+
+def test_barren_plateau_stop_keeps_the_last_plot():
+    v = BarrenPlateauView(n_qubits=(2, 3), n_layers=[1], samples=20, seed=1)
+    v.compute()
+    ys = list(v.fig.data[0].y)
+    v._runner.flag.set()
+    with pytest.raises(Exception, match="stopped"):
+        v.compute(n_qubits=(2, 6), n_layers=[3])
+    assert "stopped" in v.message.value and list(v.fig.data[0].y) == ys
