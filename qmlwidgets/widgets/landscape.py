@@ -36,6 +36,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from qmlwidgets.widgets._figure import CourseFigure, ResendOnDisplay
+from qmlwidgets.widgets._pagefit import fit_to_page
 
 from qmlwidgets import landscape as L
 from qmlwidgets import optimizers as O
@@ -427,6 +428,10 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
         ]
         self.layout.width = "100%"
         self.layout.max_width = "1100px"
+        fit_to_page(self, {  # fit the figures to the cell; slider names and units for readers
+            "resolution": ["grid resolution, points per axis", "points"],
+            "span ± (rad)": ["scan half-width in radians", "rad"],
+            "steps": ["optimiser steps", "steps"]})
 
     # ------------------------------------------------------------------ state access
     @property
@@ -1009,6 +1014,8 @@ class BarrenPlateauView(ResendOnDisplay, widgets.VBox):
             row([self.progress, self.message]),
         ]
         self.layout.width = "100%"
+        fit_to_page(self, {"qubits": ["range of qubit numbers", "qubits"],
+                           "samples": ["random parameter sets per point", "samples"]})
 
     @staticmethod
     def _check_samples(samples: Any) -> int:

@@ -19,6 +19,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from qmlwidgets.widgets._figure import CourseFigure, ResendOnDisplay
+from qmlwidgets.widgets._pagefit import fit_to_page
 
 
 def rotation_probabilities(theta: float) -> tuple[float, float]:
@@ -52,6 +53,7 @@ class SliderPlot(ResendOnDisplay, widgets.VBox):
         self.slider.observe(self._on_change, names="value")
         super().__init__([self.slider, self.figure, self.readout],
                          layout=widgets.Layout(width="100%", max_width="420px"))
+        fit_to_page(self, {"θ (rad)": ["rotation angle θ in radians", "rad"]})
         self._update_readout(theta)  # the figure was built with its data: no update before display
 
     @property

@@ -125,7 +125,11 @@ def _drive_every_control(page, root, name):
 
     before = _key(_plots(root), contour, "x")  # point marker is trace 3
     plot = root.locator(".js-plotly-plot").first
-    plot.locator(".nsewdrag").first.click(position={"x": 60, "y": 60})
+    target = plot.locator(".nsewdrag").first
+    target.scroll_into_view_if_needed()
+    target.hover(position={"x": 60, "y": 60})  # plotly takes the clicked point from the hover
+    page.wait_for_timeout(500)
+    target.click(position={"x": 60, "y": 60})
     page.wait_for_function(
         "([r, b]) => JSON.stringify(r.querySelectorAll('.js-plotly-plot')[0].data[3].x) !== b",
         arg=[root.element_handle(), json.dumps(_plots(root)[contour]["data"][3]["x"])])
@@ -141,16 +145,23 @@ def _drive_every_control(page, root, name):
 
 # ------------------------------------------------------------------------------ JupyterLab
 def _run_cells_up_to(page, text: str, timeout_ms: int = 300_000):
-    """Run every cell from the top to the one containing ``text`` (included)."""
+    """Run every cell from the top to the code cell containing ``text`` (included)."""
     menu(page, "Edit", "Clear Outputs of All Cells")
-    cell = page.locator(".jp-CodeCell", has_text=text).first
-    cell.locator(".jp-InputPrompt").click()
-    menu(page, "Run", "Run Selected Cell and All Above")
+    k = page.evaluate("(t) => [...document.querySelectorAll('.jp-Notebook .jp-Cell')]"
+                      ".findIndex(c => c.classList.contains('jp-CodeCell') && c.textContent.includes(t))",
+                      text)
+    assert k >= 0, f"no cell contains {text!r}"
+    cells = page.locator(".jp-Notebook .jp-Cell")
+    if k + 1 < cells.count():
+        cells.nth(k + 1).locator(".jp-InputPrompt").first.click()
+        menu(page, "Run", "Run All Above Selected Cell")
+    else:
+        menu(page, "Run", "Run All Cells")
     page.wait_for_function(
-        "(t) => { const cells = [...document.querySelectorAll('.jp-CodeCell')];"
-        " const k = cells.findIndex(c => c.textContent.includes(t));"
-        " return k >= 0 && cells.slice(0, k + 1).every(c => /\\[\\d+\\]/.test("
-        "c.querySelector('.jp-InputArea-prompt').textContent)); }", arg=text, timeout=timeout_ms)
+        "(k) => [...document.querySelectorAll('.jp-Notebook .jp-Cell')].slice(0, k + 1)"
+        ".filter(c => c.classList.contains('jp-CodeCell'))"
+        ".every(c => /\\[\\d+\\]/.test(c.querySelector('.jp-InputArea-prompt').textContent))",
+        arg=k, timeout=timeout_ms)
 
 
 @pytest.fixture(params=list(VIEWPORTS))

@@ -466,3 +466,46 @@ def test_barren_plateau_stop_keeps_the_last_plot():
     with pytest.raises(Exception, match="stopped"):
         v.compute(n_qubits=(2, 6), n_layers=[3])
     assert "stopped" in v.message.value and list(v.fig.data[0].y) == ys
+
+
+# ---------------------------------------------------------------- page sync (issue 16, items 2, 3)
+def _sent(fig, trait):
+    seen = []
+    fig.observe(lambda c: c["new"] is not None and seen.append(c["new"]), names=trait)
+    return seen
+
+
+def test_state_requested_later_is_the_current_figure_not_the_constructed_one(w):
+    """Voilà asks for widget state after the notebook ran: the surface must not be 1×1."""
+    w.set_span(1.0)
+    state = w.surface_fig.get_state()
+    surface = state["_widget_data"][0]
+    assert surface["x"] == pytest.approx(list(w.scan.x)) and len(surface["z"]) == 9
+    assert state["_widget_layout"]["title"]["text"] == w.surface_fig.layout.title.text
+
+
+def test_batch_updates_never_send_the_undefined_placeholder(w):
+    """The page's model stores '_undefined_' verbatim: a surface shown later had no x."""
+    from qmlwidgets.widgets._figure import _plain
+
+    figs = (w.fig, w.surface_fig, w.slice_fig)
+    msgs = [_sent(f, "_py2js_update") for f in figs]
+    w.run_optimizer("adam", steps=5)
+    w.set_directions("axes")
+    w.set_directions("pca")
+    w.set_span(1.0)
+    for fig, seen in zip(figs, msgs):
+        assert seen, "no update was sent"
+        assert "_undefined_" not in repr(_plain(seen)), f"placeholder sent to {fig!r}"
+    # and the page's copy, rebuilt from the messages as plotly's model does, matches Python
+    data = w.surface_fig.get_state()["_widget_data"]
+    assert data[0]["x"] == pytest.approx(list(w.scan.x))
+
+
+def test_page_fit_helper_names_sliders_and_marks_the_container(w):
+    from qmlwidgets.widgets._pagefit import CSS_CLASS, PageFit
+
+    helper = [c for c in w.children if isinstance(c, PageFit)]
+    assert len(helper) == 1 and CSS_CLASS in w._dom_classes
+    assert helper[0].names["span ± (rad)"] == ["scan half-width in radians", "rad"]
+    assert helper[0].layout.display == "none"
