@@ -66,8 +66,10 @@ def _wait_change(page, root, index, key, before, timeout=30_000):
         arg=[root.element_handle(), before], timeout=timeout)
 
 
-def _key(plots, index, key):
-    return json.dumps([t.get(key) for t in plots[index]["data"]])
+def _key(root, index, key):
+    """The page's own serialisation of one property of every trace of plot ``index``."""
+    return root.evaluate(f"r => JSON.stringify(r.querySelectorAll('.js-plotly-plot')[{index}]"
+                         f".data.map(t => t.{key} || null))")
 
 
 def _check_fits(plots):
@@ -93,11 +95,11 @@ def _drive_every_control(page, root, name):
     _check_buttons_not_truncated(root)
     screenshot(page, f"{name}_start")
 
-    before = _key(p0, contour, "x")
+    before = _key(root, contour, "x")
     drag_slider(page, root.locator(".widget-slider", has_text="span"), 0.2)
     _wait_change(page, root, contour, "x", before)
 
-    before = _key(_plots(root), contour, "z")
+    before = _key(root, contour, "z")
     root.locator("select").filter(has=page.locator("option", has_text="parameter axes")).first \
         .select_option(label="parameter axes")
     _wait_change(page, root, contour, "z", before)
@@ -113,26 +115,24 @@ def _drive_every_control(page, root, name):
     assert p[surface]["shown"] and not p[contour]["shown"]
     _check_fits(p)
     screenshot(page, f"{name}_surface")
-    before = _key(p, surface, "x")
+    before = _key(root, surface, "x")
     drag_slider(page, root.locator(".widget-slider", has_text="span"), 0.35)
     _wait_change(page, root, surface, "x", before)
     root.locator("button", has_text="contour").first.click()
     page.wait_for_timeout(1000)
 
-    before = _key(_plots(root), sliced, "y")
+    before = _key(root, sliced, "y")
     root.locator(".widget-toggle-buttons button", has_text="y").first.click()
     _wait_change(page, root, sliced, "y", before)
 
-    before = _key(_plots(root), contour, "x")  # point marker is trace 3
+    before = _key(root, contour, "x")  # the point marker is trace 3
     plot = root.locator(".js-plotly-plot").first
     target = plot.locator(".nsewdrag").first
     target.scroll_into_view_if_needed()
     target.hover(position={"x": 60, "y": 60})  # plotly takes the clicked point from the hover
     page.wait_for_timeout(500)
     target.click(position={"x": 60, "y": 60})
-    page.wait_for_function(
-        "([r, b]) => JSON.stringify(r.querySelectorAll('.js-plotly-plot')[0].data[3].x) !== b",
-        arg=[root.element_handle(), json.dumps(_plots(root)[contour]["data"][3]["x"])])
+    _wait_change(page, root, contour, "x", before)
     box = root.locator(".widget-text", has_text="point a").locator("input")
     box.fill("0.25")
     box.press("Enter")
