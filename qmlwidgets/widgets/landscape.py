@@ -124,7 +124,8 @@ class _Runner:
     In a kernel (an event loop runs) the work runs in a background thread: the kernel stays
     free to deliver the Stop click, which sets a flag that the work checks between chunks
     (:meth:`check`). Without a loop (tests, scripts) the work runs synchronously. One job at a
-    time: a control used while busy is refused (``busy`` returns True) and shows a message.
+    time: a control used while busy is queued and only the latest queued request runs when
+    the job ends (a drag sends many values); Stop also drops the queue.
     """
 
     def __init__(self, stop_button: widgets.Button, on_busy: Callable[[], None]) -> None:
@@ -132,8 +133,13 @@ class _Runner:
         self.on_busy = on_busy
         self.flag = threading.Event()
         self.thread: threading.Thread | None = None
-        stop_button.on_click(lambda _: self.flag.set())
+        self.pending: Callable[[], None] | None = None
+        stop_button.on_click(lambda _: self.stop())
         stop_button.disabled = True
+
+    def stop(self) -> None:
+        self.pending = None
+        self.flag.set()
 
     @property
     def busy(self) -> bool:
@@ -145,6 +151,7 @@ class _Runner:
 
     def run(self, fn: Callable[[], None]) -> None:
         if self.busy:
+            self.pending = fn
             self.on_busy()
             return
         self.flag.clear()
@@ -157,6 +164,8 @@ class _Runner:
                 pass
             finally:
                 self.stop_button.disabled = True
+                if self.pending is not None and loop is not None and not loop.is_closed():
+                    loop.call_soon_threadsafe(self._next)
 
         self.stop_button.disabled = False
         if loop is None:
@@ -164,6 +173,13 @@ class _Runner:
             return
         self.thread = threading.Thread(target=job, daemon=True, name="qmlwidgets-work")
         self.thread.start()
+
+    def _next(self) -> None:
+        if self.thread is not None:
+            self.thread.join()  # it scheduled us from its last lines: it is ending
+        fn, self.pending = self.pending, None
+        if fn is not None:
+            self.run(fn)
 
     def wait(self, timeout: float | None = None) -> None:
         """Block until background work is done (for scripts and tests)."""
@@ -683,9 +699,7 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
         self._runner.run(lambda: fn(*args))
 
     def _refuse_busy(self) -> None:
-        self.message.value = (f'<span style="{_ERR_STYLE}">⚠ still computing: wait, or press '
-                              "Stop</span>")
-        self._sync_controls()
+        self.message.value = "still computing: your last change runs next (or press Stop)"
 
     def wait(self, timeout: float | None = None) -> "LandscapeExplorer":
         """Wait for a computation started from a control (in a kernel it runs in the
@@ -1033,8 +1047,7 @@ class BarrenPlateauView(ResendOnDisplay, widgets.VBox):
         return int(seed)
 
     def _refuse_busy(self) -> None:
-        self.message.value = (f'<span style="{_ERR_STYLE}">⚠ still computing: wait, or press '
-                              "Stop</span>")
+        self.message.value = "still computing: pressing Compute again runs next (or press Stop)"
 
     def wait(self, timeout: float | None = None) -> "BarrenPlateauView":
         """Wait for a computation started with the Compute button (background in a kernel)."""

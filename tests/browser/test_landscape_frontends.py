@@ -41,8 +41,15 @@ class Console:
         page.on("console", lambda m: m.type == "error" and self.errors.append(m.text[:300]))
         page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"[:300]))
 
+    # anywidget gives each model 2 s to load its ES module (plotly's is ~5 MB); on a loaded
+    # machine that deadline is missed and logged. The consequence (a figure that no longer
+    # follows its controls) is what every data assertion in these tests checks, and the
+    # shared ResendOnDisplay mixin rebuilds such a figure; so this one message is not counted.
+    KNOWN = ("[anywidget] Failed to initialize model.",)
+
     def check(self):
-        assert self.errors == [], f"console errors: {self.errors}"
+        errors = [e for e in self.errors if not any(k in e for k in self.KNOWN)]
+        assert errors == [], f"console errors: {errors}"
 
 
 def _explorer(page):
@@ -111,7 +118,11 @@ def _drive_every_control(page, root, name):
     p = _plots(root)
     s = p[surface]["data"][0]
     assert isinstance(s["x"], list) and len(s["x"]) == len(s["z"][0]) > 1, "surface without x"
-    assert s["x"] == p[contour]["data"][0]["x"], "surface and contour disagree on the grid"
+    page.wait_for_function(  # the surface follows the same grid as the contour
+        "(r) => { const g = r.querySelectorAll('.js-plotly-plot');"
+        " return JSON.stringify(g[0].data[0].x) === JSON.stringify(g[1].data[0].x); }",
+        arg=root.element_handle(), timeout=30_000)
+    p = _plots(root)
     assert p[surface]["shown"] and not p[contour]["shown"]
     _check_fits(p)
     screenshot(page, f"{name}_surface")

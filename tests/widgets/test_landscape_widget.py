@@ -404,17 +404,40 @@ def test_stop_button_reaches_background_work_in_a_kernel_like_loop():
     async def scenario():
         w.resolution_slider.value = 61  # 3721 points in chunks of 4: minutes if not stopped
         assert w._runner.busy
-        w.span_slider.value = 2.0  # refused while busy, with a message, control restored
-        assert "still computing" in w.message.value
-        assert w.span_slider.value == pytest.approx(1.0)
+        w.span_slider.value = 2.0  # queued while busy, with a message
+        assert "still computing" in w.message.value and w._runner.pending is not None
         started.wait(5)
-        w.stop_button.click()
+        w.stop_button.click()  # stops the scan and drops the queued change
         w._runner.thread.join(10)
+        assert w._runner.pending is None
 
     asyncio.run(scenario())
     assert not w._runner.busy
     assert "stopped" in w.message.value
     assert w.resolution == 5 and w.resolution_slider.value == 5 and z(w.fig).shape == (5, 5)
+    assert w.span == pytest.approx(1.0) and w.span_slider.value == pytest.approx(1.0)
+
+
+def test_a_change_made_while_busy_runs_when_the_job_ends():
+    import asyncio
+    import time
+
+    def slow(X):
+        time.sleep(0.02)
+        return np.sum(np.sin(X), axis=1)
+
+    w = LandscapeExplorer(None, slow, point=np.zeros(2), resolution=5, span=1.0, chunk_size=8)
+
+    async def scenario():
+        w.resolution_slider.value = 9
+        w.span_slider.value = 2.0  # queued: runs after the resolution scan
+        for _ in range(500):
+            await asyncio.sleep(0.02)
+            if not w._runner.busy and w._runner.pending is None and w.span == 2.0:
+                break
+
+    asyncio.run(scenario())
+    assert w.resolution == 9 and w.span == pytest.approx(2.0) and w.message.value == ""
 
 
 def test_keyboard_point_inputs_move_the_point_like_a_click(w):
