@@ -233,3 +233,57 @@ def test_landscape_demo_in_voila(sized_page, voila):
     assert isinstance(s["x"], list) and len(s["x"]) == len(s["z"]) == 33
     _drive_every_control(page, root, f"voila_demo_{page._size}")
     console.check()
+
+
+# ------------------------------------------------------------------------------ Notebook 7
+@pytest.fixture(scope="module")
+def notebook7(tmp_path_factory):
+    """Notebook 7 (``jupyter notebook``) over a copy of lessons/ — skipped if not installed."""
+    import secrets
+    import shutil
+
+    pytest.importorskip("notebook", reason="Notebook 7 is not installed (pip install notebook)")
+    root = tmp_path_factory.mktemp("nb7")
+    shutil.copytree(ROOT / "lessons", root / "lessons")
+    home = tmp_path_factory.mktemp("nb7home")
+    port, token = _free_port(), secrets.token_hex(16)
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_PLATFORM_DIRS="1",
+               JUPYTERLAB_SETTINGS_DIR=str(home / "settings"), JUPYTER_RUNTIME_DIR=str(home / "rt"),
+               PYTHONWARNINGS="ignore")
+    tracker = home / "settings" / "@jupyterlab" / "notebook-extension"
+    tracker.mkdir(parents=True)  # render every cell so outputs can be found
+    (tracker / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
+    cmd = ([sys.executable, "-m", "notebook", "--no-browser", "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}"]
+           + (["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []))
+    with serve("Notebook 7", cmd, f"http://127.0.0.1:{port}/api/status?token={token}",
+               home / "nb7.log", cwd=root, env=env):
+        yield port, token
+
+
+def test_lesson08_explorer_renders_in_notebook7(sized_page, notebook7):
+    """Smoke test: lesson 08's explorer renders and reacts in Notebook 7 (1280×800 only)."""
+    page = sized_page
+    if page._size != "1280":
+        pytest.skip("smoke test at 1280×800")
+    port, token = notebook7
+    console = Console(page)
+    page.goto(f"http://127.0.0.1:{port}/notebooks/lessons/"
+              f"08_loss_landscapes_and_barren_plateaus.ipynb?token={token}", timeout=120_000)
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+    page.wait_for_selector("[data-status='idle'], .jp-Notebook-ExecutionIndicator[data-status='idle']",
+                           state="attached", timeout=90_000)
+    page.wait_for_timeout(1500)
+    _run_cells_up_to(page, CASES["lesson08"][1])
+    root = _explorer(page)
+    root.scroll_into_view_if_needed()
+    p = _plots(root)
+    assert p[0]["data"][0]["type"] == "contour" and len(p[0]["data"][0]["x"]) == 25
+    _check_fits(p)
+    _check_buttons_not_truncated(root)
+    before = _key(root, 2, "y")
+    root.locator(".widget-toggle-buttons button", has_text="y").first.click()
+    _wait_change(page, root, 2, "y", before)
+    screenshot(page, "nb7_lesson08")
+    console.check()
