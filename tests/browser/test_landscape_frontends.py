@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 
 import pytest
@@ -97,6 +98,19 @@ def _check_buttons_not_truncated(root):
     assert cut == [], f"buttons with truncated labels: {cut}"
 
 
+def _check_slider_names(page, root):
+    """Item 11: every slider handle has an accessible name and a short value text with unit."""
+    page.wait_for_function("(r) => [...r.querySelectorAll('.noUi-handle')]"
+                           ".every(h => h.getAttribute('aria-label'))", arg=root.element_handle(),
+                           timeout=15_000)
+    handles = root.evaluate("(r) => [...r.querySelectorAll('.noUi-handle')].map(h => "
+                            "[h.getAttribute('aria-label'), h.getAttribute('aria-valuetext')])")
+    assert handles and all(label for label, _ in handles), handles
+    for label, text in handles:
+        assert len(text) <= 16 and not re.search(r"\.\d{5,}", text), (label, text)
+    assert any(text.endswith(" rad") for _, text in handles), handles
+
+
 def _drive_every_control(page, root, name):
     """Slider, direction select, surface/contour, slice buttons, click and keyboard move."""
     p0 = _plots(root)
@@ -104,6 +118,7 @@ def _drive_every_control(page, root, name):
     assert p0[contour]["data"][0]["type"] == "contour" and p0[surface]["data"][0]["type"] == "surface"
     _check_fits(p0)
     _check_buttons_not_truncated(root)
+    _check_slider_names(page, root)
     screenshot(page, f"{name}_start")
 
     before = _key(root, contour, "x")
