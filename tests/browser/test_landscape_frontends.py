@@ -72,10 +72,14 @@ def _plots(root) -> list[dict]:
 
 def _wait_change(page, root, index, key, before, timeout=30_000):
     """Poll the page until plot ``index``'s traces' ``key`` differ from ``before``."""
-    page.wait_for_function(
-        f"([root, b]) => {{ const g = root.querySelectorAll('.js-plotly-plot')[{index}];"
-        f" return g && g.data && JSON.stringify(g.data.map(t => t.{key} || null)) !== b; }}",
-        arg=[root.element_handle(), before], timeout=timeout)
+    try:
+        page.wait_for_function(
+            f"([root, b]) => {{ const g = root.querySelectorAll('.js-plotly-plot')[{index}];"
+            f" return g && g.data && JSON.stringify(g.data.map(t => t.{key} || null)) !== b; }}",
+            arg=[root.element_handle(), before], timeout=timeout)
+    except Exception:
+        screenshot(page, f"FAILED_plot{index}_{key}")
+        raise
 
 
 def _key(root, index, key):
