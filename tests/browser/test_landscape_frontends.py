@@ -40,7 +40,8 @@ class Console:
     def __init__(self, page):
         self.errors: list[str] = []
         page.on("console", lambda m: m.type == "error" and self.errors.append(m.text[:300]))
-        page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"[:300]))
+        page.on("pageerror", lambda e: self.errors.append(
+            f"pageerror: {e} @ {(e.stack or '').splitlines()[1:3]}"[:400]))
 
     # anywidget gives each model 2 s to load its ES module (plotly's is ~5 MB); on a loaded
     # machine that deadline is missed and logged. The consequence (a figure that no longer
@@ -50,7 +51,9 @@ class Console:
     # refusing a JupyterLab/Notebook 7 extension it cannot host (module federation).
     KNOWN = ("[anywidget] Failed to initialize model.",
              "Failed to load resource: net::ERR_NAME_NOT_RESOLVED",
-             "#RUNTIME-012")
+             "#RUNTIME-012",
+             # Notebook 7.6's own start-up script (a settings schema lookup), not our widgets
+             "/static/notebook/notebook_core.")
 
     def check(self):
         errors = [e for e in self.errors if not any(k in e for k in self.KNOWN)]
