@@ -96,11 +96,83 @@ def _json_traits(base: type) -> dict[str, Any]:
     return traits
 
 
+class _PageStateSync:
+    """Keep the page's copy of a figure right when views come and go (seen in tests/browser).
+
+    1. plotly's model keeps its own copy of the figure (``_widget_data``) for views created
+       later, but only Python's *construction-time* value is ever sent as state. A front end
+       that asks for the state afterwards (Voilà at page load, a reloaded page, a figure first
+       shown after a change) drew the figure as it was built: the landscape's surface was a
+       1×1 grid. :meth:`get_state` answers with the figure's current data and layout.
+    2. ``batch_update`` sends one Plotly.update for all changed traces, with a placeholder
+       ("_undefined_") for a property a trace did not change. The page's model copies the
+       placeholder verbatim into its ``_widget_data``, so a view created later drew e.g. the
+       surface with ``x = "_undefined_"`` (axes became grid indices). Such an update is sent
+       as one message per group of traces that changed the same properties: no placeholders.
+    """
+
+    def get_state(self, key: Any = None, drop_defaults: bool = False) -> dict:
+        state = super().get_state(key, drop_defaults)  # type: ignore[misc]
+        if "_widget_data" in state and hasattr(self, "_data"):
+            state["_widget_data"] = _plain(self._data)
+        if "_widget_layout" in state and hasattr(self, "_layout_obj"):
+            state["_widget_layout"] = _plain(self._layout_obj._props)
+        return state
+
+    def _send_update_msg(self, restyle_data: dict, relayout_data: dict,
+                         trace_indexes: Any = None, source_view_id: Any = None) -> None:
+        groups = _without_placeholders(restyle_data, self._normalize_trace_indexes(trace_indexes))
+        if groups is None:
+            super()._send_update_msg(restyle_data, relayout_data,  # type: ignore[misc]
+                                     trace_indexes, source_view_id)
+            return
+        for k, (style, traces) in enumerate(groups or [({}, None)]):
+            super()._send_update_msg(style, relayout_data if k == 0 else {},  # type: ignore[misc]
+                                     traces, source_view_id)
+
+    def _send_restyle_msg(self, restyle_data: dict, trace_indexes: Any = None,
+                          source_view_id: Any = None) -> None:
+        groups = _without_placeholders(restyle_data, self._normalize_trace_indexes(trace_indexes))
+        if groups is None:
+            super()._send_restyle_msg(restyle_data, trace_indexes,  # type: ignore[misc]
+                                      source_view_id)
+            return
+        for style, traces in groups:
+            super()._send_restyle_msg(style, traces, source_view_id)  # type: ignore[misc]
+
+
+def _without_placeholders(style: dict, traces: list[int]) -> list[tuple[dict, list[int]]] | None:
+    """Split per-trace restyle data into groups without plotly's ``Undefined`` placeholder.
+
+    None when there is no placeholder (send as is). Values are per-trace lists (cycled).
+
+    >>> _without_placeholders({"x": [[1], Undefined], "z": [Undefined, [2]]}, [0, 3])
+    [({'x': [[1]]}, [0]), ({'z': [[2]]}, [3])]
+    """
+    if not any(isinstance(v, (list, tuple)) and any(e is Undefined for e in v)
+               for v in style.values()):
+        return None
+    groups: dict[tuple[str, ...], tuple[dict, list[int]]] = {}
+    for pos, trace in enumerate(traces):
+        values = {}
+        for prop, v in style.items():
+            value = v[pos % len(v)] if isinstance(v, (list, tuple)) and len(v) else v
+            if value is not Undefined:
+                values[prop] = value
+        if not values:
+            continue
+        group = groups.setdefault(tuple(values), ({p: [] for p in values}, []))
+        for prop, value in values.items():
+            group[0][prop].append(value)
+        group[1].append(trace)
+    return list(groups.values())
+
+
 def _repr(self: go.FigureWidget) -> str:
     return f"CourseFigure({len(self.data)} traces)"
 
 
-CourseFigure = type("CourseFigure", (go.FigureWidget,), {
+CourseFigure = type("CourseFigure", (_PageStateSync, go.FigureWidget), {
     "__doc__": "A ``go.FigureWidget`` that syncs numpy data as plain lists (no binary buffers).",
     "__module__": __name__,
     "__repr__": _repr,

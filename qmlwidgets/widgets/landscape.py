@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import html
 import math
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterator, Sequence
@@ -35,6 +36,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from qmlwidgets.widgets._figure import CourseFigure, ResendOnDisplay
+from qmlwidgets.widgets._pagefit import fit_to_page
 
 from qmlwidgets import landscape as L
 from qmlwidgets import optimizers as O
@@ -42,6 +44,13 @@ from qmlwidgets import optimizers as O
 __all__ = ["LandscapeExplorer", "BarrenPlateauView"]
 
 MAX_SPAN = 4 * math.pi
+_MAX_SEED = 2**31 - 1
+_SPAN_STEP = 1 / 16
+_SPAN_SLIDER_MAX = 12.5  # largest multiple of the step below 4π
+_COLLAPSED = {"height": "0px", "overflow": "hidden", "visibility": "hidden", "width": "100%"}
+_COLLAPSED_EXTRA = {k: v for k, v in _COLLAPSED.items() if k != "width"}
+_BP_SAMPLES = (10, 2000)
+_SHOWN = {"height": None, "overflow": None, "visibility": None, "width": "100%"}
 _ERR_STYLE = "color:#b00020"
 _PATH_COLOR = "#E69F00"
 _POINT_COLOR = "#D55E00"
@@ -86,8 +95,98 @@ def _check_span(span: Any) -> float:
     return s
 
 
-def _error_html(exc: Exception) -> str:
-    return f'<span style="{_ERR_STYLE}">⚠ {html.escape(str(exc))}</span>'
+def _error_html(exc: BaseException) -> str:
+    if isinstance(exc, Stopped):
+        text = "stopped: the last good view is kept"
+    elif isinstance(exc, ValueError):
+        text = str(exc)
+    else:  # e.g. a learner's loss raising: say what failed, keep the last good state
+        text = (f"the computation failed with {type(exc).__name__}: {exc} "
+                "(the last good view is kept)")
+    return f'<span style="{_ERR_STYLE}">⚠ {html.escape(text)}</span>'
+
+
+class Stopped(Exception):
+    """Raised inside a computation when the Stop button was pressed."""
+
+
+def _kernel_loop() -> Any:
+    """The running event loop of a Jupyter kernel in this thread, else None (plain Python)."""
+    import asyncio
+
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+class _Runner:
+    """Run a widget's long work so that a Stop button can interrupt it.
+
+    In a kernel (an event loop runs) the work runs in a background thread: the kernel stays
+    free to deliver the Stop click, which sets a flag that the work checks between chunks
+    (:meth:`check`). Without a loop (tests, scripts) the work runs synchronously. One job at a
+    time: a control used while busy is queued and only the latest queued request runs when
+    the job ends (a drag sends many values); Stop also drops the queue.
+    """
+
+    def __init__(self, stop_button: widgets.Button, on_busy: Callable[[], None]) -> None:
+        self.stop_button = stop_button
+        self.on_busy = on_busy
+        self.flag = threading.Event()
+        self.thread: threading.Thread | None = None
+        self.pending: Callable[[], None] | None = None
+        stop_button.on_click(lambda _: self.stop())
+        stop_button.disabled = True
+
+    def stop(self) -> None:
+        self.pending = None
+        self.flag.set()
+
+    @property
+    def busy(self) -> bool:
+        return self.thread is not None and self.thread.is_alive()
+
+    def check(self) -> None:
+        if self.flag.is_set():
+            raise Stopped("stopped")
+
+    def run(self, fn: Callable[[], None]) -> None:
+        if self.busy:
+            self.pending = fn
+            self.on_busy()
+            return
+        self.flag.clear()
+        loop = _kernel_loop()
+
+        def job() -> None:
+            try:
+                fn()
+            except Exception:  # shown in the widget by fn's own error handling
+                pass
+            finally:
+                self.stop_button.disabled = True
+                if self.pending is not None and loop is not None and not loop.is_closed():
+                    loop.call_soon_threadsafe(self._next)
+
+        self.stop_button.disabled = False
+        if loop is None:
+            job()
+            return
+        self.thread = threading.Thread(target=job, daemon=True, name="qmlwidgets-work")
+        self.thread.start()
+
+    def _next(self) -> None:
+        if self.thread is not None:
+            self.thread.join()  # it scheduled us from its last lines: it is ending
+        fn, self.pending = self.pending, None
+        if fn is not None:
+            self.run(fn)
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Block until background work is done (for scripts and tests)."""
+        if self.thread is not None:
+            self.thread.join(timeout)
 
 
 class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
@@ -117,8 +216,9 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
                  seed: int = 0, resolution: int = 33, span: float = math.pi,
                  grad: L.Gradient | None = None, chunk_size: int = 4096) -> None:
         super().__init__()
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-            raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+        if (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
+                or not 0 <= seed <= _MAX_SEED):
+            raise ValueError(f"seed must be an integer from 0 to {_MAX_SEED}, got {seed!r}")
         self.circuit = circuit
         loss, n_params, names = self._make_loss(circuit, observable_or_loss, point)
         if n_params < 2:
@@ -193,7 +293,7 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
                                           layout=lay(width="200px", display="none"))
         self.axis_y_dropdown = w.Dropdown(options=names, value=1, description="y axis",
                                           layout=lay(width="200px", display="none"))
-        self.seed_box = w.BoundedIntText(value=seed, min=0, max=2**31 - 1, description="seed",
+        self.seed_box = w.BoundedIntText(value=seed, min=0, max=_MAX_SEED, description="seed",
                                          layout=lay(width="160px"))
         self.view_toggle = w.ToggleButtons(options=[("contour", "contour"),
                                                     ("surface", "surface")],
@@ -202,13 +302,35 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
                                           indent=False, layout=lay(width="140px"))
         self.resolution_slider = w.IntSlider(value=33, min=L.MIN_RESOLUTION,
                                              max=L.MAX_RESOLUTION, step=1,
-                                             description="resolution", continuous_update=False)
-        self.span_slider = w.FloatSlider(value=math.pi, min=0.05, max=MAX_SPAN, step=0.05,
-                                         description="span ±", readout_format=".2f",
-                                         continuous_update=False)
-        self.slice_toggle = w.ToggleButtons(options=[("slice along x", "x"),
-                                                     ("slice along y", "y")], value="x",
-                                            style={"button_width": "100px"})
+                                             description="resolution", continuous_update=False,
+                                             tooltip="grid points per axis")
+        # step 1/16 is exact in binary: the slider never shows or announces 0.15000000000000002
+        self.span_slider = w.FloatSlider(value=math.pi, min=_SPAN_STEP, max=_SPAN_SLIDER_MAX,
+                                         step=_SPAN_STEP, description="span ± (rad)",
+                                         readout_format=".2f", continuous_update=False,
+                                         tooltip="the scan covers −span … +span radians "
+                                                 "along both directions",
+                                         style={"description_width": "initial"})
+        self.slice_toggle = w.ToggleButtons(options=[("x", "x"), ("y", "y")], value="x",
+                                            description="slice along",
+                                            tooltips=["1-D slice through the point along the "
+                                                      "first (x) direction",
+                                                      "1-D slice through the point along the "
+                                                      "second (y) direction"],
+                                            style={"button_width": "56px",
+                                                   "description_width": "initial"})
+        # keyboard equivalent of clicking the contour: type the point's plane coordinates
+        self.a_box = w.FloatText(value=0.0, step=0.1, description="point a",
+                                 tooltip="move the point along the x direction (plane "
+                                         "coordinate, radians); Enter to apply",
+                                 layout=lay(width="150px"), style={"description_width": "52px"})
+        self.b_box = w.FloatText(value=0.0, step=0.1, description="b",
+                                 tooltip="move the point along the y direction (plane "
+                                         "coordinate, radians); Enter to apply",
+                                 layout=lay(width="110px"), style={"description_width": "14px"})
+        self.stop_button = w.Button(description="Stop", icon="stop", button_style="warning",
+                                    tooltip="stop the running scan or optimiser (the last "
+                                            "good view is kept)", layout=lay(width="90px"))
         self.optimizer_dropdown = w.Dropdown(options=_OPTIMIZER_LABELS, value="adam",
                                              description="optimiser",
                                              layout=lay(width="220px"))
@@ -221,7 +343,7 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
         self.center_button = w.Button(description="Centre here", icon="crosshairs",
                                       tooltip="recompute the landscape around the current point")
         self.progress = w.IntProgress(value=0, min=0, max=100, description="scan",
-                                      layout=lay(width="300px"))
+                                      layout=lay(width="260px"))
         self.message = w.HTML("")
         self.info = w.HTML("")
         self.shots_dropdown = w.Dropdown(options=_SHOTS_LABELS, value=0, description="values",
@@ -245,7 +367,8 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
                                    "line": {"width": 1, "color": "white"}},
                            hovertemplate="current point<extra></extra>"),
             ],
-            layout=go.Layout(height=460, width=560, margin={"l": 50, "r": 10, "t": 40, "b": 45},
+            layout=go.Layout(height=460, autosize=True,
+                             margin={"l": 50, "r": 10, "t": 40, "b": 45},
                              showlegend=False, clickmode="event",
                              xaxis={"title": {"text": "a"}, "constrain": "domain"},
                              yaxis={"title": {"text": "b"}, "scaleanchor": "x",
@@ -263,7 +386,7 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
                 go.Scatter3d(x=[0.0], y=[0.0], z=[0.0], mode="markers", name="point",
                              marker={"color": _POINT_COLOR, "size": 5}),
             ],
-            layout=go.Layout(height=460, width=560, margin={"l": 0, "r": 0, "t": 40, "b": 0},
+            layout=go.Layout(height=460, autosize=True, margin={"l": 0, "r": 0, "t": 40, "b": 0},
                              showlegend=False, title={"text": "", "font": {"size": 13}},
                              scene={"xaxis": {"title": {"text": "a"}},
                                     "yaxis": {"title": {"text": "b"}},
@@ -275,39 +398,63 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
                 go.Scatter(x=[0.0], y=[0.0], mode="markers", name="point",
                            marker={"color": _POINT_COLOR, "size": 10, "symbol": "x"}),
             ],
-            layout=go.Layout(height=300, width=340, margin={"l": 50, "r": 10, "t": 40, "b": 45},
+            layout=go.Layout(height=300, autosize=True,
+                             margin={"l": 50, "r": 10, "t": 40, "b": 45},
                              showlegend=False, title={"text": "1-D slice", "font": {"size": 13}},
                              xaxis={"title": {"text": "a"}}, yaxis={"title": {"text": "loss"}}),
         )
         self.fig.data[_C_CONTOUR].on_click(self._on_click)
         self.fig.data[_C_PATH].on_click(self._on_click)
 
-        self._main = widgets.Box([self.fig])
+        for f in (self.fig, self.surface_fig, self.slice_fig):
+            f._config = {**f._config, "responsive": True}  # follow window resizes
+        # Both figures stay in the page; the one not shown is collapsed, not removed (a removed
+        # plotly view keeps listening and throws on every later update: "Error setting state").
+        self._contour_box = widgets.VBox([self.fig], layout=lay(width="100%"))
+        self._surface_box = widgets.VBox([self.surface_fig], layout=lay(**_COLLAPSED))
+        self._main = widgets.VBox([self._contour_box, self._surface_box],
+                                  layout=lay(flex="1 1 420px", min_width="280px",
+                                             max_width="660px"))
+        self._runner = _Runner(self.stop_button, self._refuse_busy)
         self.direction_dropdown.observe(self._on_direction_mode, names="value")
         self.axis_x_dropdown.observe(self._on_axes, names="value")
         self.axis_y_dropdown.observe(self._on_axes, names="value")
         self.seed_box.observe(self._on_seed, names="value")
-        self.view_toggle.observe(lambda c: self._ui(self.set_view, c["new"]), names="value")
+        self.view_toggle.observe(lambda c: self._ui(self.set_view, c["new"], quick=True),
+                                 names="value")
+        self.a_box.observe(self._on_point_box, names="value")
+        self.b_box.observe(self._on_point_box, names="value")
         self.arrows_checkbox.observe(lambda c: self._ui(self.show_gradients, c["new"]),
                                      names="value")
         self.resolution_slider.observe(lambda c: self._ui(self.set_resolution, c["new"]),
                                        names="value")
         self.span_slider.observe(lambda c: self._ui(self.set_span, c["new"]), names="value")
-        self.slice_toggle.observe(lambda c: self._ui(self.set_slice_axis, c["new"]),
+        self.slice_toggle.observe(lambda c: self._ui(self.set_slice_axis, c["new"], quick=True),
                                   names="value")
         self.run_button.on_click(lambda _: self._ui(self.run_optimizer))
         self.center_button.on_click(lambda _: self._ui(self.recenter))
 
-        row = widgets.HBox
+        def row(children: list) -> widgets.HBox:  # wraps on narrow cells instead of clipping
+            return widgets.HBox(children, layout=lay(flex_flow="row wrap", width="100%"))
+
+        side = widgets.VBox([self.slice_fig, self.slice_toggle, row([self.a_box, self.b_box]),
+                             self.info],
+                            layout=lay(flex="1 1 300px", min_width="260px", max_width="420px"))
         self.children = [
             row([self.direction_dropdown, self.axis_x_dropdown, self.axis_y_dropdown,
                  self.seed_box, self.view_toggle, self.arrows_checkbox]),
             row([self.resolution_slider, self.span_slider, self.center_button,
                  self.shots_dropdown]),
             row([self.optimizer_dropdown, self.steps_slider, self.lr_box, self.run_button]),
-            row([self._main, widgets.VBox([self.slice_fig, self.slice_toggle, self.info])]),
-            row([self.progress, self.message]),
+            row([self._main, side]),
+            row([self.progress, self.stop_button, self.message]),
         ]
+        self.layout.width = "100%"
+        self.layout.max_width = "1100px"
+        fit_to_page(self, {  # fit the figures to the cell; slider names and units for readers
+            "resolution": ["grid resolution, points per axis", "points"],
+            "span ± (rad)": ["scan half-width in radians", "rad"],
+            "steps": ["optimiser steps", "steps"]})
 
     # ------------------------------------------------------------------ state access
     @property
@@ -364,6 +511,7 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
 
     def _progress(self, done: int, total: int) -> None:
         self.progress.value = int(round(100 * done / max(total, 1)))
+        self._runner.check()  # between chunks: honour the Stop button
 
     def _compute(self, view: _View, point: np.ndarray
                  ) -> tuple[L.Scan2D, L.Scan1D, L.GradientField | None]:
@@ -531,9 +679,11 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
     # ------------------------------------------------------------------ error plumbing
     @contextmanager
     def _action(self) -> Iterator[None]:
+        """Any failure (bad input, a loss that raises, Stop, an interrupt): show it, put the
+        controls back on the last good state (computations commit only when complete)."""
         try:
             yield
-        except ValueError as exc:
+        except BaseException as exc:
             self.message.value = _error_html(exc)
             self._sync_controls()
             raise
@@ -543,14 +693,28 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
         finally:
             self.progress.value = 100
 
-    def _ui(self, fn: Callable[..., Any], *args: Any) -> None:
-        """Run a public method for a control; errors are already shown in ``message``."""
+    def _ui(self, fn: Callable[..., Any], *args: Any, quick: bool = False) -> None:
+        """Run a public method for a control; errors are already shown in ``message``.
+
+        Long work (scans, optimiser runs) goes through the runner, so Stop can interrupt it."""
         if self._syncing:
             return
-        try:
-            fn(*args)
-        except ValueError:
-            pass
+        if quick and not self._runner.busy:
+            try:
+                fn(*args)
+            except Exception:
+                pass
+            return
+        self._runner.run(lambda: fn(*args))
+
+    def _refuse_busy(self) -> None:
+        self.message.value = "still computing: your last change runs next (or press Stop)"
+
+    def wait(self, timeout: float | None = None) -> "LandscapeExplorer":
+        """Wait for a computation started from a control (in a kernel it runs in the
+        background so that Stop works)."""
+        self._runner.wait(timeout)
+        return self
 
     def _sync_controls(self) -> None:
         v = self._state
@@ -561,10 +725,14 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
             self.seed_box.value = v.seed
             self.resolution_slider.value = v.resolution
             self.span_slider.value = min(max(v.span, self.span_slider.min), self.span_slider.max)
+            self.span_slider.description = ("span ± (rad)" if v.span <= self.span_slider.max
+                                            else f"span ± {v.span:.2f} (rad)")
             self.view_toggle.value = self._view_mode
             self.arrows_checkbox.value = self._arrows
             self.slice_toggle.value = self._slice_axis
             self._sync_shots()
+            a, b = self.point_coordinates
+            self.a_box.value, self.b_box.value = round(a, 4), round(b, 4)
             axes = "flex" if v.mode == "axes" else "none"
             self.axis_x_dropdown.layout.display = axes
             self.axis_y_dropdown.layout.display = axes
@@ -587,6 +755,9 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
     def _on_seed(self, change: dict) -> None:
         self._ui(lambda s: self.set_directions("random", seed=s), change["new"])
 
+    def _on_point_box(self, change: dict) -> None:
+        self._ui(self.move_to, self.a_box.value, self.b_box.value)
+
     def _on_click(self, trace: Any, points: Any, state: Any) -> None:
         xs, ys = list(points.xs), list(points.ys)
         if xs and ys:
@@ -608,8 +779,9 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
             v = self._state
             if mode == "random":
                 s = v.seed if seed is None else seed
-                if not isinstance(s, (int, np.integer)) or s < 0:
-                    raise ValueError(f"seed must be a non-negative integer, got {s!r}")
+                if (isinstance(s, bool) or not isinstance(s, (int, np.integer))
+                        or not 0 <= s <= _MAX_SEED):
+                    raise ValueError(f"seed must be an integer from 0 to {_MAX_SEED}, got {s!r}")
                 dx, dy = L.random_directions(self.n_params, 2, seed=int(s))
                 new = replace(v, center=self._point.copy(), dir_x=dx, dir_y=dy, mode=mode,
                               seed=int(s))
@@ -711,7 +883,11 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
             if view not in ("contour", "surface"):
                 raise ValueError(f"view must be 'contour' or 'surface', got {view!r}")
             self._view_mode = view
-            self._main.children = [self.fig if view == "contour" else self.surface_fig]
+            shown, hidden = ((self._contour_box, self._surface_box) if view == "contour"
+                             else (self._surface_box, self._contour_box))
+            hidden.layout.height, hidden.layout.overflow, hidden.layout.visibility = (
+                "0px", "hidden", "hidden")
+            shown.layout.height = shown.layout.overflow = shown.layout.visibility = None
         return self
 
     def show_gradients(self, show: bool = True) -> "LandscapeExplorer":
@@ -751,6 +927,7 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
             path: list[np.ndarray] = [self._point.copy()]
 
             def callback(k: int, x: np.ndarray, fun: float) -> None:
+                self._runner.check()  # Stop ends the run; the last good path is kept
                 if k == 0:
                     return
                 path.append(x)
@@ -766,7 +943,7 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
                 result = O.minimize(self.loss, self._point.copy(), method=method,
                                     grad=self.grad, steps=steps, lr=lr, seed=seed,
                                     callback=callback)
-            except ValueError:
+            except BaseException:
                 with self.fig.batch_update():  # put the last good path back
                     px, py, pz = self._path_data()
                     self.fig.data[_C_PATH].update(x=px, y=py)
@@ -789,7 +966,7 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
                     self._point = result.x.copy()
                     self._slice = sl
                     self._redraw()
-            except ValueError:
+            except BaseException:
                 self.result = old
                 raise
         return result
@@ -804,7 +981,8 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
 class BarrenPlateauView(ResendOnDisplay, widgets.VBox):
     """Gradient variance vs number of qubits for global and local costs, on demand.
 
-    Press *Compute* (or call :meth:`compute`) — the variance of ``∂C/∂θ_1`` of a
+    Press *Compute* (or call :meth:`compute`) — the variance of ``∂C/∂θ₀`` (the first
+    parameter, as in lesson 08) of a
     hardware-efficient ansatz over random parameters is plotted on a log scale, one line per
     cost and depth (see :func:`qmlwidgets.landscape.gradient_variance`).
 
@@ -824,6 +1002,8 @@ class BarrenPlateauView(ResendOnDisplay, widgets.VBox):
         lo, hi = self._check_range(n_qubits)
         layers = self._check_layers(n_layers)
         costs = self._check_costs(costs)
+        samples = self._check_samples(samples)
+        seed = self._check_seed(seed)
         self.qubits_slider = w.IntRangeSlider(value=(lo, hi), min=1, max=12,
                                               description="qubits", continuous_update=False)
         self.layers_text = w.Text(value=", ".join(str(n) for n in layers),
@@ -831,28 +1011,73 @@ class BarrenPlateauView(ResendOnDisplay, widgets.VBox):
                                   layout=w.Layout(width="220px"))
         self.costs_select = w.SelectMultiple(options=["global", "local"], value=tuple(costs),
                                              description="costs", rows=2)
-        self.samples_slider = w.IntSlider(value=samples, min=10, max=2000, step=10,
-                                          description="samples", continuous_update=False)
-        self.seed_box = w.BoundedIntText(value=seed, min=0, max=2**31 - 1, description="seed",
+        self.samples_slider = w.IntSlider(value=samples, min=_BP_SAMPLES[0],
+                                          max=_BP_SAMPLES[1], step=10, description="samples",
+                                          continuous_update=False,
+                                          tooltip="random parameter sets per point")
+        self.seed_box = w.BoundedIntText(value=seed, min=0, max=_MAX_SEED, description="seed",
                                          layout=w.Layout(width="160px"))
         self.compute_button = w.Button(description="Compute", icon="play",
                                        button_style="primary")
+        self.stop_button = w.Button(description="Stop", icon="stop", button_style="warning",
+                                    tooltip="stop the computation (the last plot is kept)",
+                                    layout=w.Layout(width="90px"))
         self.progress = w.IntProgress(value=0, min=0, max=100, description="progress")
         self.message = w.HTML("")
         self.results: dict[str, L.GradientVariance] = {}
+        # Until Compute: a message instead of empty, meaningless axes
+        self.placeholder = w.HTML(
+            "<div style='padding:2em 1em;border:1px dashed #999;color:#444;max-width:600px'>"
+            "Choose qubits, layers and costs, then press <b>Compute</b>: the plot shows "
+            "Var[∂C/∂θ₀] (the derivative with respect to the first parameter, θ₀) over random "
+            "parameter sets, one line per cost and depth, on a log scale.</div>")
         self.fig = CourseFigure(layout=go.Layout(
-            height=420, width=620, margin={"l": 60, "r": 10, "t": 40, "b": 45},
-            title={"text": "Press Compute: Var[∂C/∂θ₁] over random parameters",
-                   "font": {"size": 13}},
+            height=420, autosize=True, margin={"l": 60, "r": 10, "t": 40, "b": 45},
+            title={"text": "Var[∂C/∂θ₀] over random parameters", "font": {"size": 13}},
             xaxis={"title": {"text": "number of qubits"}, "dtick": 1},
-            yaxis={"title": {"text": "Var[∂C/∂θ₁]"}, "type": "log", "exponentformat": "power"}))
+            yaxis={"title": {"text": "Var[∂C/∂θ₀]"}, "type": "log", "exponentformat": "power"}))
+        self.fig._config = {**self.fig._config, "responsive": True}
+        self._fig_box = w.VBox([self.fig], layout=w.Layout(width="100%", max_width="700px",
+                                                           **_COLLAPSED_EXTRA))
+        self._runner = _Runner(self.stop_button, self._refuse_busy)
         self.compute_button.on_click(lambda _: self._on_compute())
+
+        def row(children: list) -> widgets.HBox:
+            return w.HBox(children, layout=w.Layout(flex_flow="row wrap", width="100%"))
+
         self.children = [
-            w.HBox([self.qubits_slider, self.layers_text, self.costs_select]),
-            w.HBox([self.samples_slider, self.seed_box, self.compute_button]),
-            self.fig,
-            w.HBox([self.progress, self.message]),
+            row([self.qubits_slider, self.layers_text, self.costs_select]),
+            row([self.samples_slider, self.seed_box, self.compute_button, self.stop_button]),
+            self.placeholder,
+            self._fig_box,
+            row([self.progress, self.message]),
         ]
+        self.layout.width = "100%"
+        fit_to_page(self, {"qubits": ["range of qubit numbers", "qubits"],
+                           "samples": ["random parameter sets per point", "samples"]})
+
+    @staticmethod
+    def _check_samples(samples: Any) -> int:
+        lo, hi = _BP_SAMPLES
+        if (isinstance(samples, bool) or not isinstance(samples, (int, np.integer))
+                or not lo <= samples <= hi):
+            raise ValueError(f"samples must be an integer from {lo} to {hi}, got {samples!r}")
+        return int(samples)
+
+    @staticmethod
+    def _check_seed(seed: Any) -> int:
+        if (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
+                or not 0 <= seed <= _MAX_SEED):
+            raise ValueError(f"seed must be an integer from 0 to {_MAX_SEED}, got {seed!r}")
+        return int(seed)
+
+    def _refuse_busy(self) -> None:
+        self.message.value = "still computing: pressing Compute again runs next (or press Stop)"
+
+    def wait(self, timeout: float | None = None) -> "BarrenPlateauView":
+        """Wait for a computation started with the Compute button (background in a kernel)."""
+        self._runner.wait(timeout)
+        return self
 
     @staticmethod
     def _check_range(n_qubits: Any) -> tuple[int, int]:
@@ -885,10 +1110,7 @@ class BarrenPlateauView(ResendOnDisplay, widgets.VBox):
         return costs
 
     def _on_compute(self) -> None:
-        try:
-            self.compute()
-        except ValueError:
-            pass
+        self._runner.run(self.compute)  # errors are shown in ``message``
 
     def compute(self, n_qubits: tuple[int, int] | None = None,
                 n_layers: int | Sequence[int] | str | None = None,
@@ -901,19 +1123,23 @@ class BarrenPlateauView(ResendOnDisplay, widgets.VBox):
             layers = self._check_layers(self.layers_text.value if n_layers is None
                                         else n_layers)
             costs = self._check_costs(self.costs_select.value if costs is None else costs)
-            samples = self.samples_slider.value if samples is None else samples
-            seed = self.seed_box.value if seed is None else seed
+            samples = self._check_samples(self.samples_slider.value if samples is None
+                                          else samples)
+            seed = self._check_seed(self.seed_box.value if seed is None else seed)
             qubits = list(range(lo, hi + 1))
             self.progress.value = 0
+            self.message.value = "computing…"
             results = {}
             for k, cost in enumerate(costs):
                 def prog(done: int, total: int, k: int = k) -> None:
                     self.progress.value = int(100 * (k + done / total) / len(costs))
+                    self._runner.check()  # Stop: between (qubits, layers) points
 
                 results[cost] = L.gradient_variance(qubits, layers, cost, samples=samples,
                                                     seed=seed, progress=prog)
-        except ValueError as exc:
+        except BaseException as exc:  # bad input, Stop, a failure: keep the last plot
             self.message.value = _error_html(exc)
+            self.progress.value = 100 if self.results else 0
             raise
         self.results = results
         self.message.value = ""
@@ -929,8 +1155,11 @@ class BarrenPlateauView(ResendOnDisplay, widgets.VBox):
         self.fig.data = ()
         self.fig.add_traces(traces)
         with self.fig.batch_update():
-            self.fig.layout.title.text = (f"Var[∂C/∂θ₁] over {samples} random parameter sets "
+            self.fig.layout.title.text = (f"Var[∂C/∂θ₀] over {samples} random parameter sets "
                                           "(global cost decays exponentially)")
+        self.placeholder.layout.display = "none"
+        for k, v in _SHOWN.items():
+            setattr(self._fig_box.layout, k, v)
         self._sync(lo, hi, layers, costs, samples, seed)
         return results
 

@@ -19,6 +19,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from qmlwidgets.widgets._figure import CourseFigure, ResendOnDisplay
+from qmlwidgets.widgets._pagefit import fit_to_page
 
 
 def rotation_probabilities(theta: float) -> tuple[float, float]:
@@ -34,19 +35,25 @@ class SliderPlot(ResendOnDisplay, widgets.VBox):
 
     def __init__(self, theta: float = 0.0) -> None:
         rotation_probabilities(theta)  # validates
-        self.slider = widgets.FloatSlider(value=theta, min=0.0, max=2 * math.pi, step=0.01,
+        # step 1/64 is exact in binary: the handle never announces 0.07000000000000001
+        self.slider = widgets.FloatSlider(value=theta, min=0.0, max=2 * math.pi, step=1 / 64,
                                           description="θ (rad)", continuous_update=True,
-                                          readout_format=".2f")
+                                          readout_format=".2f",
+                                          tooltip="rotation angle θ of RY(θ), in radians")
         self.figure = CourseFigure(
             data=[go.Bar(x=["0", "1"], y=list(rotation_probabilities(theta)),
                          marker_color=["#1f77b4", "#ff7f0e"])],
-            layout=go.Layout(width=380, height=300, margin=dict(l=40, r=10, t=40, b=40),
+            layout=go.Layout(autosize=True, height=300, margin=dict(l=40, r=10, t=40, b=40),
                              yaxis=dict(range=[0, 1], title="probability"),
                              xaxis=dict(title="measured bit"),
                              title=dict(text="RY(θ)|0⟩ measured")))
+        self.figure._config = {**self.figure._config, "responsive": True}
         self.readout = widgets.HTML()
+        self._good = float(theta)
         self.slider.observe(self._on_change, names="value")
-        super().__init__([self.slider, self.figure, self.readout])
+        super().__init__([self.slider, self.figure, self.readout],
+                         layout=widgets.Layout(width="100%", max_width="420px"))
+        fit_to_page(self, {"θ (rad)": ["rotation angle θ in radians", "rad"]})
         self._update_readout(theta)  # the figure was built with its data: no update before display
 
     @property
@@ -55,7 +62,13 @@ class SliderPlot(ResendOnDisplay, widgets.VBox):
         return rotation_probabilities(self.slider.value)
 
     def _on_change(self, change: dict) -> None:
-        self._update(change["new"])
+        try:
+            self._update(change["new"])
+            self._good = float(change["new"])
+        except Exception as exc:  # show it, put the slider back on the last good angle
+            self.slider.value = self._good
+            self.readout.value = (f'<span style="color:#b00020">⚠ {type(exc).__name__}: '
+                                  f"{exc}</span>")
 
     def _update(self, theta: float) -> None:
         p0, p1 = rotation_probabilities(theta)

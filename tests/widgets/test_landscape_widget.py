@@ -208,10 +208,18 @@ def test_gradient_arrows_toggle(w):
     assert w.fig.data[1].visible is False and len(w.fig.data[1].x) == 0
 
 
-def test_view_toggle_swaps_figures(w):
-    assert w._main.children[0] is w.fig
+def _shown(box):
+    return box.layout.visibility != "hidden" and box.layout.height != "0px"
+
+
+def test_view_toggle_collapses_the_other_figure_but_keeps_both_in_the_page(w):
+    # a plotly view removed from the page keeps listening and throws on every later update
+    # ("Error setting state"), so both figures stay mounted and the hidden one is collapsed
+    assert w.fig in w._contour_box.children and w.surface_fig in w._surface_box.children
+    assert _shown(w._contour_box) and not _shown(w._surface_box)
     w.view_toggle.value = "surface"
-    assert w._main.children[0] is w.surface_fig and w.view == "surface"
+    assert w.view == "surface" and _shown(w._surface_box) and not _shown(w._contour_box)
+    assert w.fig in w._contour_box.children and w.surface_fig in w._surface_box.children
     with pytest.raises(ValueError, match="contour"):
         w.set_view("3d")
     assert w.view_toggle.value == "surface"
@@ -338,3 +346,189 @@ def test_optimiser_hitting_nan_keeps_last_good_state():
     w.lr_box.value = 0.1
     w.run_button.click()
     assert w.message.value == "" and len(w.fig.data[2].x) == 11
+
+
+# ---------------------------------------------------------------- issue 16/17 widget items
+def test_a_loss_raising_any_error_is_shown_and_the_last_good_state_kept():
+    calls = {"n": 0}
+
+    def loss(X):
+        if np.max(np.abs(X)) > 2.5:
+            raise RuntimeError("learner loss broke")
+        calls["n"] += 1
+        return np.sum(np.cos(X), axis=1)
+
+    w = LandscapeExplorer(None, loss, point=np.zeros(3), resolution=5, span=1.0)
+    before, x_before = z(w.fig), list(w.fig.data[0].x)
+    w.span_slider.value = 3.0  # the scan reaches |x| > 2.5: the loss raises RuntimeError
+    assert "RuntimeError" in w.message.value and "learner loss broke" in w.message.value
+    assert w.span == pytest.approx(1.0) and w.span_slider.value == pytest.approx(1.0)
+    np.testing.assert_array_equal(before, z(w.fig))
+    assert list(w.fig.data[0].x) == x_before
+    w.span_slider.value = 0.5  # a good change works again and clears the message
+    assert w.message.value == "" and w.span == pytest.approx(0.5)
+
+
+def test_stop_flag_interrupts_a_scan_and_keeps_the_last_good_view(circuit):
+    w = LandscapeExplorer(circuit, OBS, seed=1, resolution=9, chunk_size=10)
+    before = z(w.fig)
+    w._runner.flag.set()  # what the Stop button does while a scan runs
+    with pytest.raises(Exception, match="stopped"):
+        w.set_resolution(21)
+    assert "stopped" in w.message.value
+    assert w.resolution == 9 and w.resolution_slider.value == 9
+    np.testing.assert_array_equal(before, z(w.fig))
+    w.resolution_slider.value = 11  # a control clears the flag and runs again
+    assert w.resolution == 11 and w.message.value == ""
+    w._runner.flag.set()
+    with pytest.raises(Exception, match="stopped"):
+        w.run_optimizer("adam", steps=20)
+    assert w.result is None and len(w.fig.data[2].x) == 0
+
+
+def test_stop_button_reaches_background_work_in_a_kernel_like_loop():
+    """With an event loop running (as in a kernel) work runs in a thread; Stop ends it."""
+    import asyncio
+    import threading
+    import time
+
+    started = threading.Event()
+
+    def slow(X):
+        started.set()
+        time.sleep(0.05)
+        return np.sum(np.sin(X), axis=1)
+
+    w = LandscapeExplorer(None, slow, point=np.zeros(2), resolution=5, span=1.0, chunk_size=4)
+
+    async def scenario():
+        w.resolution_slider.value = 61  # 3721 points in chunks of 4: minutes if not stopped
+        assert w._runner.busy
+        w.span_slider.value = 2.0  # queued while busy, with a message
+        assert "still computing" in w.message.value and w._runner.pending is not None
+        started.wait(5)
+        w.stop_button.click()  # stops the scan and drops the queued change
+        w._runner.thread.join(10)
+        assert w._runner.pending is None
+
+    asyncio.run(scenario())
+    assert not w._runner.busy
+    assert "stopped" in w.message.value
+    assert w.resolution == 5 and w.resolution_slider.value == 5 and z(w.fig).shape == (5, 5)
+    assert w.span == pytest.approx(1.0) and w.span_slider.value == pytest.approx(1.0)
+
+
+def test_a_change_made_while_busy_runs_when_the_job_ends():
+    import asyncio
+    import time
+
+    def slow(X):
+        time.sleep(0.02)
+        return np.sum(np.sin(X), axis=1)
+
+    w = LandscapeExplorer(None, slow, point=np.zeros(2), resolution=5, span=1.0, chunk_size=8)
+
+    async def scenario():
+        w.resolution_slider.value = 9
+        w.span_slider.value = 2.0  # queued: runs after the resolution scan
+        for _ in range(500):
+            await asyncio.sleep(0.02)
+            if not w._runner.busy and w._runner.pending is None and w.span == 2.0:
+                break
+
+    asyncio.run(scenario())
+    assert w.resolution == 9 and w.span == pytest.approx(2.0) and w.message.value == ""
+
+
+def test_keyboard_point_inputs_move_the_point_like_a_click(w):
+    w.a_box.value = 0.5
+    w.b_box.value = -0.25
+    assert w.point_coordinates == pytest.approx((0.5, -0.25))
+    assert list(w.fig.data[3].x) == pytest.approx([0.5])
+    w.a_box.value = float("inf")
+    assert "finite" in w.message.value
+    assert w.point_coordinates == pytest.approx((0.5, -0.25)) and w.a_box.value == 0.5
+
+
+def test_slice_buttons_have_short_labels_and_full_tooltips(w):
+    labels = [label for label, _ in w.slice_toggle.options]
+    assert all(len(label) <= 3 for label in labels)
+    assert all("slice" in t for t in w.slice_toggle.tooltips)
+
+
+def test_span_slider_has_units_and_exact_steps(w):
+    assert "rad" in w.span_slider.description
+    assert (w.span_slider.step * 2**20).is_integer() and (w.span_slider.min * 2**20).is_integer()
+
+
+def test_out_of_range_seed_is_refused_not_clamped(circuit):
+    with pytest.raises(ValueError, match="seed"):
+        LandscapeExplorer(circuit, OBS, seed=2**40, resolution=5)
+
+
+def test_barren_plateau_placeholder_labels_and_visible_refusals():
+    v = BarrenPlateauView(n_qubits=(2, 3), n_layers=[1], samples=20, seed=1)
+    assert "Compute" in v.placeholder.value and "θ₀" in v.placeholder.value
+    assert v._fig_box.layout.visibility == "hidden"  # no empty axes before Compute
+    v.compute_button.click()
+    assert v.placeholder.layout.display == "none" and v._fig_box.layout.visibility is None
+    assert "θ₀" in v.fig.layout.yaxis.title.text and "θ₁" not in v.fig.layout.title.text
+    for bad in (dict(samples=5), dict(samples=10**6), dict(seed=2**40), dict(seed=-1)):
+        with pytest.raises(ValueError, match="samples|seed"):
+            BarrenPlateauView(**bad)
+    with pytest.raises(ValueError, match="samples"):
+        v.compute(samples=3)
+    assert "samples" in v.message.value and len(v.fig.data) == 2  # last plot kept
+
+
+def test_barren_plateau_stop_keeps_the_last_plot():
+    v = BarrenPlateauView(n_qubits=(2, 3), n_layers=[1], samples=20, seed=1)
+    v.compute()
+    ys = list(v.fig.data[0].y)
+    v._runner.flag.set()
+    with pytest.raises(Exception, match="stopped"):
+        v.compute(n_qubits=(2, 6), n_layers=[3])
+    assert "stopped" in v.message.value and list(v.fig.data[0].y) == ys
+
+
+# ---------------------------------------------------------------- page sync (issue 16, items 2, 3)
+def _sent(fig, trait):
+    seen = []
+    fig.observe(lambda c: c["new"] is not None and seen.append(c["new"]), names=trait)
+    return seen
+
+
+def test_state_requested_later_is_the_current_figure_not_the_constructed_one(w):
+    """Voilà asks for widget state after the notebook ran: the surface must not be 1×1."""
+    w.set_span(1.0)
+    state = w.surface_fig.get_state()
+    surface = state["_widget_data"][0]
+    assert surface["x"] == pytest.approx(list(w.scan.x)) and len(surface["z"]) == 9
+    assert state["_widget_layout"]["title"]["text"] == w.surface_fig.layout.title.text
+
+
+def test_batch_updates_never_send_the_undefined_placeholder(w):
+    """The page's model stores '_undefined_' verbatim: a surface shown later had no x."""
+    from qmlwidgets.widgets._figure import _plain
+
+    figs = (w.fig, w.surface_fig, w.slice_fig)
+    msgs = [_sent(f, "_py2js_update") for f in figs]
+    w.run_optimizer("adam", steps=5)
+    w.set_directions("axes")
+    w.set_directions("pca")
+    w.set_span(1.0)
+    for fig, seen in zip(figs, msgs):
+        assert seen, "no update was sent"
+        assert "_undefined_" not in repr(_plain(seen)), f"placeholder sent to {fig!r}"
+    # and the page's copy, rebuilt from the messages as plotly's model does, matches Python
+    data = w.surface_fig.get_state()["_widget_data"]
+    assert data[0]["x"] == pytest.approx(list(w.scan.x))
+
+
+def test_page_fit_helper_names_sliders_and_marks_the_container(w):
+    from qmlwidgets.widgets._pagefit import CSS_CLASS, PageFit
+
+    helper = [c for c in w.children if isinstance(c, PageFit)]
+    assert len(helper) == 1 and CSS_CLASS in w._dom_classes
+    assert helper[0].names["span ± (rad)"] == ["scan half-width in radians", "rad"]
+    assert helper[0].layout.display == "none"
