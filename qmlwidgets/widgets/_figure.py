@@ -17,6 +17,7 @@ Example::
 """
 from __future__ import annotations
 
+import asyncio
 import math
 from copy import deepcopy
 from typing import Any, Iterable
@@ -25,7 +26,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.basedatatypes import Undefined
 from plotly.serializers import _js_to_py
-from traitlets import Dict, List
+from traitlets import Dict, List, observe
 
 
 _LEAF = (int, str, bool, type(None))
@@ -89,8 +90,36 @@ class CourseFigure(go.FigureWidget):
     _py2js_removeLayoutProps = _message()
     _py2js_removeTraceProps = _message()
 
+    _acked_edit = 0  # highest trace edit the page has confirmed (0: no view has answered yet)
+    _view_answered = False
+    _deaf_callbacks: list | None = None
+
     def __repr__(self) -> str:
         return f"CourseFigure({len(self.data)} traces)"
+
+    @observe("_js2py_traceDeltas")
+    def _note_ack(self, change: dict) -> None:
+        """A view answered: it rendered (first answer) or applied our edit number ``trace_edit_id``."""
+        msg = change.get("new")
+        if isinstance(msg, dict) and isinstance(msg.get("trace_edit_id"), int):
+            self._view_answered = True
+            self._acked_edit = max(self._acked_edit, msg["trace_edit_id"])
+
+    @observe("_last_trace_edit_id")
+    def _watch_edit(self, change: dict) -> None:
+        """After each edit sent to a page that has a view, check later that the page applied it."""
+        if not self._view_answered or not self._deaf_callbacks:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop: no kernel, no page
+            return
+        loop.call_later(DEAF_AFTER, self._check_deaf, change["new"])
+
+    def _check_deaf(self, edit_id: int) -> None:
+        if self._acked_edit < edit_id and self._deaf_callbacks:
+            for callback in list(self._deaf_callbacks):
+                callback(self)
 
 
 def resend(figures: Iterable[go.FigureWidget]) -> None:
@@ -114,9 +143,56 @@ def figures_in(widget: Any) -> list[go.FigureWidget]:
     return found
 
 
+DEAF_AFTER = 4.0  # seconds without the page confirming an edit before a figure is rebuilt
+MAX_REBUILDS = 3
+
+
+def _containers_in(widget: Any) -> list[Any]:
+    found, stack = [], [widget]
+    while stack:
+        w = stack.pop()
+        kids = getattr(w, "children", None)
+        if kids:
+            found.append(w)
+            stack.extend(kids)
+    return found
+
+
 class ResendOnDisplay:
-    """Mixin for container widgets: re-send nested figures' state when displayed."""
+    """Mixin for container widgets: re-send nested figures' state when displayed, and rebuild a
+    figure whose page model went deaf.
+
+    Why rebuild: anywidget (0.11) gives each model 2 s to load its ES module; plotly's is ~5 MB.
+    When a page loads several figures at once (Voilà builds every model at page load) a slow
+    load misses the deadline, and from then on the page silently drops every update to that
+    model: the plot stays frozen on its first picture. A figure whose page has shown a view but
+    has not confirmed an edit within ``DEAF_AFTER`` seconds is replaced by a fresh copy (a new
+    model, loaded alone), at most ``MAX_REBUILDS`` times per widget.
+    """
+
+    _rebuilds = 0
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        resend(figures_in(self))
+        figures = figures_in(self)
+        resend(figures)
+        for fig in figures:
+            if isinstance(fig, CourseFigure):
+                fig._deaf_callbacks = [self._rebuild_figure]
         return super()._repr_mimebundle_(**kwargs)  # type: ignore[misc]
+
+    def _rebuild_figure(self, old: CourseFigure) -> None:
+        """Swap ``old`` for a fresh CourseFigure with the same data and layout, everywhere it is used."""
+        if self._rebuilds >= MAX_REBUILDS or old not in figures_in(self):
+            return
+        self._rebuilds += 1
+        spec = old.to_dict()
+        new = type(old)(data=spec["data"], layout=spec["layout"])
+        new._deaf_callbacks = [self._rebuild_figure]
+        for box in _containers_in(self):
+            if any(child is old for child in box.children):
+                box.children = tuple(new if child is old else child for child in box.children)
+        for name, value in list(vars(self).items()):
+            if value is old:
+                setattr(self, name, new)
+        old._deaf_callbacks = None
+        old.close()
