@@ -18,6 +18,7 @@ Example::
 from __future__ import annotations
 
 import asyncio
+import base64
 import math
 from copy import deepcopy
 from typing import Any, Iterable
@@ -27,6 +28,8 @@ import plotly.graph_objects as go
 from plotly.basedatatypes import Undefined
 from plotly.serializers import _js_to_py
 from traitlets import Dict, List, observe
+
+from qmlwidgets.widgets._snapshot import snapshot_png
 
 
 _LEAF = (int, str, bool, type(None))
@@ -178,7 +181,14 @@ class ResendOnDisplay:
         for fig in figures:
             if isinstance(fig, CourseFigure):
                 fig._deaf_callbacks = [self._rebuild_figure]
-        return super()._repr_mimebundle_(**kwargs)  # type: ignore[misc]
+        bundle = super()._repr_mimebundle_(**kwargs)  # type: ignore[misc]
+        if isinstance(bundle, dict) and figures:
+            try:
+                png = snapshot_png(figures, caption=f"{self!r}: static snapshot (run the notebook for the live widget)")
+                bundle["image/png"] = base64.b64encode(png).decode("ascii")
+            except Exception:  # a snapshot is a courtesy for readers without a kernel, never an error
+                pass
+        return bundle
 
     def _rebuild_figure(self, old: CourseFigure) -> None:
         """Swap ``old`` for a fresh CourseFigure with the same data and layout, everywhere it is used."""

@@ -395,3 +395,55 @@ def test_module_docstring_examples_run():
 
     result = doctest.testmod(importlib.import_module("qmlwidgets.widgets.circuit"))
     assert result.attempted > 0 and result.failed == 0
+
+
+# ------------------------------------------------------------------ issue 16/17
+def test_palette_defaults_make_a_bell_state():
+    w = CircuitExplorer(num_qubits=2)
+    w.add_button.click()  # default gate H: on q0
+    w.gate_dropdown.value = "cx"  # control q0 -> target q1 without touching the dropdowns
+    w.add_button.click()
+    assert np.allclose(probs(w), [0.5, 0, 0, 0.5])
+    assert [g.call() for g in w.gates] == ["h(0)", "cx(0, 1)"]
+
+
+def test_absurd_angle_is_refused_and_later_actions_still_work():
+    w = CircuitExplorer(num_qubits=2)
+    palette_add(w, "rx", target=0, angle=1e308)
+    assert "too large" in w.message.value and w.gates == ()
+    w.add("h", 0)
+    assert w.step_label.value.startswith("step 1 of 1") and len(w.gates) == 1
+    with pytest.raises(ValueError):
+        w.add("rx", float("inf"), 0)
+
+
+def test_any_error_in_a_callback_restores_the_model(monkeypatch):
+    w = CircuitExplorer(num_qubits=2)
+    w.add("h", 0)
+    original = w.model._changed
+
+    def half_done(*a, **k):
+        original(*a, **k)
+        raise RuntimeError("simulated failure")
+
+    monkeypatch.setattr(w.model, "_changed", half_done)
+    palette_add(w, "x", target=1)
+    assert "RuntimeError: simulated failure" in w.message.value
+    monkeypatch.undo()
+    assert [g.call() for g in w.gates] == ["h(0)"]
+    assert np.allclose(probs(w), [0.5, 0.5, 0, 0])
+
+
+def test_bloch_table_has_padding_and_angle_box_fits_its_value():
+    w = CircuitExplorer(num_qubits=2)
+    assert "padding" in w.bloch_html.value
+    assert int(w.angle_box.layout.width.rstrip("px")) >= 180 and "rad" in w.angle_box.description
+
+
+def test_phase_colours_are_colour_blind_safe_and_labelled():
+    w = CircuitExplorer(num_qubits=1)
+    w.add("h", 0).add("s", 0)
+    bar = w.amp_fig.data[0]
+    assert bar.marker.colorscale != w.amp_fig.data[0].marker.__class__(colorscale="Phase").colorscale
+    assert "colour-blind" in bar.marker.colorbar.title.text
+    assert list(bar.text) == ["0", "π/2"]  # the sign of ±π/2 is in the text, not only in the colour
