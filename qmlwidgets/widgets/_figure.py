@@ -184,7 +184,7 @@ class ResendOnDisplay:
         bundle = super()._repr_mimebundle_(**kwargs)  # type: ignore[misc]
         if isinstance(bundle, dict) and figures:
             try:
-                png = snapshot_png(figures, caption=f"{self!r}: static snapshot (run the notebook for the live widget)")
+                png = snapshot_png(figures, caption=f"{self!r} — still picture; run the notebook to use it")
                 bundle["image/png"] = base64.b64encode(png).decode("ascii")
             except Exception:  # a snapshot is a courtesy for readers without a kernel, never an error
                 pass

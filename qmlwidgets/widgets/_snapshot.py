@@ -62,8 +62,10 @@ def _project(trace: dict, layout: dict) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _draw(ax: Any, fig: Any) -> None:
-    spec = fig.to_plotly_json() if hasattr(fig, "to_plotly_json") else fig
-    data, layout = spec.get("data", []), spec.get("layout", {})
+    if hasattr(fig, "_data"):  # plotly figure: its raw dicts (numpy arrays stay arrays, no base64 typed arrays)
+        data, layout = fig._data, fig._layout
+    else:
+        data, layout = fig.get("data", []), fig.get("layout", {})
     is3d = False
     for i, tr in enumerate(data):
         if tr.get("visible") is False:
@@ -84,9 +86,14 @@ def _draw(ax: Any, fig: Any) -> None:
             ax.set_xticks(np.arange(len(x)), x, fontsize=7, rotation=0 if len(x) <= 8 else 90)
         elif kind == "scatter3d":
             is3d = True
-            if "lines" not in str(tr.get("mode", "lines")) or tr.get("x") is None:
+            if tr.get("x") is None:
                 continue
             u, v = _project(tr, layout)
+            if "text" in str(tr.get("mode", "")) and tr.get("text") is not None:
+                for ui, vi, label in zip(u, v, tr["text"]):
+                    ax.text(ui, vi, str(label), fontsize=7, ha="center", va="center", color="#333333")
+            if "lines" not in str(tr.get("mode", "lines")):
+                continue
             line = tr.get("line") or {}
             ax.plot(u, v, color=_colour(tr, i), lw=max(0.6, float(line.get("width", 2)) / 2.5))
         elif kind == "scatter":
@@ -97,11 +104,14 @@ def _draw(ax: Any, fig: Any) -> None:
             ls = "-" if "lines" in str(tr.get("mode", "lines")) else "none"
             ax.plot(x, y, marker=marker, ls=ls, ms=3, color=_colour(tr, i), label=name)
         elif kind in ("heatmap", "contour", "surface"):
-            z = np.array(tr.get("z") or [[np.nan]], dtype=float)
+            z = tr.get("z")
+            z = np.array([[np.nan]] if z is None else [[np.nan if v is None else v for v in row] for row in z],
+                         dtype=float)
             x, y = tr.get("x"), tr.get("y")
             extent = None
             if x is not None and y is not None and len(x) > 1 and len(y) > 1:
-                extent = (float(np.min(x)), float(np.max(x)), float(np.min(y)), float(np.max(y)))
+                xs, ys = _num(x), _num(y)
+                extent = (float(np.nanmin(xs)), float(np.nanmax(xs)), float(np.nanmin(ys)), float(np.nanmax(ys)))
             ax.imshow(z, origin="lower", aspect="auto", extent=extent, cmap="viridis")
     if is3d:
         ax.set_aspect("equal")
@@ -131,7 +141,8 @@ def snapshot_png(figures: Sequence[Any], *, dpi: int = 72, caption: str = "") ->
         except Exception:  # a snapshot is a courtesy: never break displaying the widget
             ax.axis("off")
     if caption:
-        fig.suptitle(caption, fontsize=8, y=0.995)
+        fig.suptitle(caption if len(caption) <= 28 * cols * 2 else caption[: 28 * cols * 2 - 1] + "…", fontsize=7,
+                     y=0.995)
     top = 1 - 0.45 / fig.get_figheight() - (0.3 / fig.get_figheight() if caption else 0)
     fig.subplots_adjust(left=0.07, right=0.98, bottom=0.12, top=top, wspace=0.25, hspace=0.45)  # no tight_layout: a draw less
     buf = io.BytesIO()
