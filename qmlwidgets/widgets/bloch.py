@@ -896,7 +896,7 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
     # ------------------------------------------------------------------ UI callbacks
     def _ui(self, fn, *args) -> bool:
         """Run a UI action. Any error goes to ``message`` and the last good state is restored."""
-        saved = (self._snap, list(self._undo), self.last_counts, self._last_measure, self._basis)
+        saved = (self._snap, list(self._undo), self.last_counts, self._last_measure, self._basis, self._selected)
         try:
             fn(*args)
         except Exception as exc:  # a callback must never raise into the front end
@@ -908,8 +908,9 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
 
     def _restore(self, saved: tuple) -> None:
         """Put the model and every view back on a saved (snapshot, undo, counts, measure, basis)."""
-        snap, undo, counts, measure, basis = saved
+        snap, undo, counts, measure, basis, selected = saved
         changed = self._snap is not snap
+        self._selected = min(selected, S.num_qubits(snap.state) - 1)
         self._snap, self._undo[:] = snap, undo
         self.last_counts, self._last_measure, self._basis = counts, measure, basis
         try:
@@ -919,6 +920,7 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
             self._syncing = True
             try:
                 self.basis_buttons.value = basis
+                self.qubit_dropdown.value = self._selected
             finally:
                 self._syncing = False
         except Exception:  # pragma: no cover - the view could not even redraw the last good state
@@ -981,13 +983,19 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
             self._in_slider_callback = False
 
     def _on_select(self, change: dict) -> None:
-        if self._syncing:
-            return
-        self._selected = int(change["new"])
+        if not self._syncing:
+            self._ui(self._select, change["new"])
+
+    def _select(self, qubit: Any) -> None:
+        self._selected = self._check_qubit(qubit)
         self._refresh()
 
     def _on_basis(self, change: dict) -> None:
-        if self._syncing:
-            return
-        self._basis = change["new"]
+        if not self._syncing:
+            self._ui(self._set_basis, change["new"])
+
+    def _set_basis(self, basis: Any) -> None:
+        if basis not in S.BASES:
+            raise ValueError(f"basis {basis!r} is not valid; pick Z, X or Y")
+        self._basis = basis
         self._draw_histogram()
