@@ -105,8 +105,16 @@ class CourseFigure(go.FigureWidget):
         """A view answered: it rendered (first answer) or applied our edit number ``trace_edit_id``."""
         msg = change.get("new")
         if isinstance(msg, dict) and isinstance(msg.get("trace_edit_id"), int):
+            first = not self._view_answered
             self._view_answered = True
             self._acked_edit = max(self._acked_edit, msg["trace_edit_id"])
+            if first and self._deaf_callbacks and self.data:
+                self._probe()
+
+    def _probe(self) -> None:
+        """Send a no-op edit right after the first view rendered, so a deaf page model is found (and the
+        figure rebuilt) before the learner's first action, not after it."""
+        self._send_restyle_msg({"name": [self.data[0].name]}, trace_indexes=[0])
 
     @observe("_last_trace_edit_id")
     def _watch_edit(self, change: dict) -> None:

@@ -65,7 +65,8 @@ def _exercise_bloch(page, tag: str, which: str = "first") -> None:
     measure = pick(page.locator("button", has_text="Measure"))
     measure.scroll_into_view_if_needed()
     measure.click()
-    data = wait_for_plot_change(page, data)
+    page.wait_for_function("""() => [...document.querySelectorAll('.js-plotly-plot')].some(g =>
+        (g.data || []).some(t => t.name === 'sampled' && t.visible === true))""", timeout=30_000)
     screenshot(page, f"{tag}_2_measured")
     data = plot_data(page)
     box = pick(page.locator(".widget-text input[placeholder*='amplitudes']"))

@@ -120,7 +120,8 @@ def test_a_figure_that_confirms_its_edits_is_kept():
     w._repr_mimebundle_()
     fig = w.histogram
     w.apply("x")
-    fig._js2py_traceDeltas = {"trace_deltas": [], "trace_edit_id": fig._last_trace_edit_id}
+    fig._js2py_traceDeltas = {"trace_deltas": [], "trace_edit_id": fig._last_trace_edit_id}  # rendered: probe sent
+    fig._js2py_traceDeltas = {"trace_deltas": [], "trace_edit_id": fig._last_trace_edit_id}  # probe confirmed
     fig._check_deaf(fig._last_trace_edit_id)
     assert w.histogram is fig
 
@@ -139,3 +140,14 @@ def test_every_stored_widget_output_has_a_static_image():
     """GitHub / nbviewer / nbconvert readers see a picture, not a repr (regenerate notebooks after widget changes)."""
     missing = [where for where, data in _widget_outputs() if not ({"image/png", "image/svg+xml"} & set(data))]
     assert not missing, f"{len(missing)} stored widget outputs without image/png: {missing[:8]}"
+
+
+def test_the_first_view_answer_triggers_a_probe_edit():
+    from qmlwidgets import BlochExplorer
+
+    w = BlochExplorer()
+    w._repr_mimebundle_()
+    fig = w.histogram
+    before = fig._last_trace_edit_id
+    fig._js2py_traceDeltas = {"trace_deltas": [], "trace_edit_id": before}  # the view rendered
+    assert fig._last_trace_edit_id == before + 1  # a no-op edit the page must confirm
