@@ -200,16 +200,21 @@ class CircuitExplorer(ResendOnDisplay, widgets.VBox):
         return fig
 
     def _make_amp_fig(self) -> go.FigureWidget:
+        # bar colours are sent as colour strings: plotly.js logs "Invalid color specifier" for every bar
+        # drawn from a numeric colour array; an empty marker-only trace carries the phase colour bar
         return CourseFigure(
             data=[go.Bar(
-                name="amplitude",
-                marker=dict(color=[], colorscale=PHASE_COLORSCALE, cmin=-math.pi, cmax=math.pi,
+                name="amplitude", marker=dict(color=[]), showlegend=False,
+                textposition="outside", cliponaxis=False, textfont=dict(size=11),
+                hovertemplate="%{x}: %{customdata[0]:.3f} %{customdata[1]:+.3f}i, phase %{customdata[2]:.3f}"
+                              "<extra></extra>",
+            ), go.Scatter(
+                name="phase scale", x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
+                marker=dict(color=[0.0], colorscale=PHASE_COLORSCALE, cmin=-math.pi, cmax=math.pi, showscale=True,
                             colorbar=dict(title=dict(text="phase arg(a)<br>(cyclic,<br>colour-blind<br>safe)",
                                                      font=dict(size=11)),
                                           tickvals=[-math.pi, -math.pi / 2, 0, math.pi / 2, math.pi],
                                           ticktext=["−π", "−π/2", "0", "π/2", "π"], thickness=12)),
-                textposition="outside", cliponaxis=False, textfont=dict(size=11),
-                hovertemplate="%{x}: %{customdata[0]:.3f} %{customdata[1]:+.3f}i<extra></extra>",
             )],
             layout=go.Layout(
                 title=dict(text="Amplitudes: height |a|, colour and label arg(a)", font=dict(size=14)),
@@ -548,7 +553,7 @@ class CircuitExplorer(ResendOnDisplay, widgets.VBox):
         probs = psi.real**2 + psi.imag**2
         mags = np.sqrt(probs)
         phases = np.where(mags > 1e-9, np.angle(psi), 0.0)
-        amp_parts = np.stack([psi.real, psi.imag], axis=1).round(6) + 0.0  # hover: re, im
+        amp_parts = np.stack([psi.real, psi.imag, phases], axis=1).round(6) + 0.0  # hover: re, im, phase
         with self.prob_fig.batch_update():
             if n != self._shown_n:
                 self.prob_fig.data[0].x = labels
@@ -560,7 +565,7 @@ class CircuitExplorer(ResendOnDisplay, widgets.VBox):
             if n != self._shown_n:
                 self.amp_fig.data[0].x = labels
             self.amp_fig.data[0].y = mags.tolist()
-            self.amp_fig.data[0].marker.color = phases.tolist()
+            self.amp_fig.data[0].marker.color = phase_colours(phases)
             self.amp_fig.data[0].text = [_phase_text(p) if a > 1e-9 else "" for p, a in zip(phases.tolist(),
                                                                                          mags.tolist())]
             self.amp_fig.data[0].customdata = amp_parts.tolist()
@@ -632,6 +637,18 @@ class CircuitExplorer(ResendOnDisplay, widgets.VBox):
             self.prob_fig.data[1].y = freq.tolist()
             self.prob_fig.data[1].name = f"measured ({self._measured_shots} shots)"
             self.prob_fig.data[1].visible = True
+
+
+def phase_colours(phases: np.ndarray) -> list[str]:
+    """Colour strings of phases in [-π, π] on the cyclic, colour-blind-safe :data:`PHASE_COLORSCALE`.
+
+    >>> phase_colours(np.array([-math.pi, math.pi]))[0] == phase_colours(np.array([math.pi]))[0]
+    True
+    """
+    from plotly.colors import sample_colorscale
+
+    pos = np.clip((np.asarray(phases, dtype=float) + math.pi) / (2 * math.pi), 0.0, 1.0)
+    return sample_colorscale(PHASE_COLORSCALE, pos.tolist()) if len(pos) else []
 
 
 def _phase_text(phase: float) -> str:

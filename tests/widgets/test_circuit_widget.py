@@ -370,8 +370,11 @@ def test_amplitude_figure_height_and_phase():
     w = CircuitExplorer(num_qubits=1).add("h", 0).add("s", 0)  # (|0> + i|1>)/sqrt2
     amp = w.amp_fig.data[0]
     np.testing.assert_allclose(amp.y, [2**-0.5, 2**-0.5])
-    np.testing.assert_allclose(amp.marker.color, [0, math.pi / 2], atol=1e-12)
-    assert amp.marker.cmin == pytest.approx(-math.pi) and amp.marker.cmax == pytest.approx(math.pi)
+    np.testing.assert_allclose(np.asarray(amp.customdata)[:, 2], [0, math.pi / 2], atol=1e-6)  # phases
+    scale = w.amp_fig.data[1].marker
+    assert scale.cmin == pytest.approx(-math.pi) and scale.cmax == pytest.approx(math.pi)
+    assert all(isinstance(c, str) and c.startswith("rgb") for c in amp.marker.color)  # strings, not numbers
+    assert amp.marker.color[0] != amp.marker.color[1]
 
 
 def test_bloch_table_rows():
@@ -443,7 +446,7 @@ def test_bloch_table_has_padding_and_angle_box_fits_its_value():
 def test_phase_colours_are_colour_blind_safe_and_labelled():
     w = CircuitExplorer(num_qubits=1)
     w.add("h", 0).add("s", 0)
-    bar = w.amp_fig.data[0]
-    assert bar.marker.colorscale != w.amp_fig.data[0].marker.__class__(colorscale="Phase").colorscale
-    assert "colour-blind" in bar.marker.colorbar.title.text
+    bar, scale = w.amp_fig.data
+    assert scale.marker.colorscale != scale.marker.__class__(colorscale="Phase").colorscale
+    assert "colour-blind" in scale.marker.colorbar.title.text
     assert list(bar.text) == ["0", "π/2"]  # the sign of ±π/2 is in the text, not only in the colour
