@@ -109,12 +109,16 @@ class CourseFigure(go.FigureWidget):
             self._view_answered = True
             self._acked_edit = max(self._acked_edit, msg["trace_edit_id"])
             if first and self._deaf_callbacks and self.data:
-                self._probe()
+                try:
+                    asyncio.get_running_loop().call_later(0.2, self._probe)
+                except RuntimeError:  # no event loop (plain Python): probe at once
+                    self._probe()
 
     def _probe(self) -> None:
-        """Send a no-op edit right after the first view rendered, so a deaf page model is found (and the
-        figure rebuilt) before the learner's first action, not after it."""
-        self._send_restyle_msg({"name": [self.data[0].name]}, trace_indexes=[0])
+        """A harmless edit (trace 0's ``meta``) just after the first view rendered, so a deaf page model is
+        found (and the figure rebuilt) before the learner's first action, not after it."""
+        if self.data:
+            self.data[0].meta = {"probe": self._last_trace_edit_id + 1}
 
     @observe("_last_trace_edit_id")
     def _watch_edit(self, change: dict) -> None:

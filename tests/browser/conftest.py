@@ -159,6 +159,12 @@ KNOWN_NOISE = (
     "No satisfying version",  # same
     "GL Driver Message",  # software WebGL (--disable-gpu) performance notes
     "willReadFrequently",  # Chromium canvas performance hint inside plotly.js
+    # anywidget 0.11 gives a model 2 s to load its ES module (plotly's is ~5 MB); when several figures load
+    # at once it reports this and drops later updates to that model. Course figures detect it and rebuild
+    # themselves (qmlwidgets.widgets._figure.ResendOnDisplay), and the tests check the plots still change.
+    "[anywidget] Failed to initialize model.",
+    "/voila/api/shutdown/",  # Voilà's page asks to shut its kernel down when the test navigates away (403)
+    "status of 403 (Forbidden)",  # the console line of that same request
 )
 # Messages that are ours even when logged as warnings (bad data we send to plotly):
 OURS_AS_WARNING = ("Invalid color specifier",)
@@ -171,13 +177,14 @@ class ConsoleLog:
         self.messages: list[tuple[str, str]] = []
         page.on("console", lambda m: self.messages.append((m.type, m.text)))
         page.on("pageerror", lambda e: self.messages.append(("pageerror", str(e))))
+        page.on("response", lambda r: r.status >= 400 and self.messages.append(("http", f"{r.status} {r.url}")))
 
     def course_errors(self) -> list[str]:
         out = []
         for kind, text in self.messages:
             if any(n in text for n in KNOWN_NOISE):
                 continue
-            if kind in ("error", "pageerror") or any(w in text for w in OURS_AS_WARNING):
+            if kind in ("error", "pageerror", "http") or any(w in text for w in OURS_AS_WARNING):
                 out.append(f"{kind}: {text[:300]}")
         return out
 

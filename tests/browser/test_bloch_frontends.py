@@ -187,6 +187,7 @@ def test_lab_lesson_02_both_explorers(sized_page, jupyter_lab):
 # ------------------------------------------------------------------ Notebook 7 smoke test
 @pytest.mark.parametrize("sized_page", ["1280x800"], indirect=True)
 def test_notebook7_renders_lesson_01(sized_page, jupyter_lab):
+    pytest.importorskip("notebook", minversion="7", reason="Notebook 7 is not installed (pip install 'notebook>=7')")
     page = sized_page
     page.goto(f"http://127.0.0.1:{jupyter_lab.port}/notebooks/lessons/01_qubits_and_measurement.ipynb"
               f"?token={jupyter_lab.token}")
