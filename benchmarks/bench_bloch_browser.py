@@ -32,13 +32,16 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 INSTALL = """() => {
   const gd = document.querySelectorAll('.js-plotly-plot')[0];
   window.__draws = []; window.__release = null;
+  if (gd.__benched) return;
+  gd.__benched = true;
   gd.on('plotly_afterplot', () => {
     const a = gd.data.find(t => t.name === 'arrow q0');
     window.__draws.push([performance.now(), a ? JSON.stringify([a.x[1], a.y[1], a.z[1]]) : '']);
   });
-  document.addEventListener('pointerup', () => { window.__release = performance.now(); }, true);
+  if (!window.__pointer) { window.__pointer = true;
+    document.addEventListener('pointerup', () => { window.__release = performance.now(); }, true); }
 }"""
-RESET = "() => { window.__draws = []; window.__release = null; }"
+RESET = "() => { window.__draws = []; window.__release = null; }"  # INSTALL again before each action:
 READ = "() => ({draws: window.__draws, release: window.__release})"
 
 
@@ -64,7 +67,7 @@ def drag_theta(page, fraction: float) -> dict:
     slider = page.locator(".widget-slider", has_text="θ").first
     handle, track = slider.locator(".noUi-handle").first, slider.locator(".noUi-base, .noUi-target").first
     hb, tb = handle.bounding_box(), track.bounding_box()
-    page.evaluate(RESET)
+    page.evaluate(INSTALL)  # on the current sphere div (a rebuilt figure is a new div)
     page.mouse.move(hb["x"] + hb["width"] / 2, hb["y"] + hb["height"] / 2)
     page.mouse.down()
     page.mouse.move(tb["x"] + tb["width"] * fraction, hb["y"] + hb["height"] / 2, steps=8)
@@ -77,7 +80,7 @@ def drag_theta(page, fraction: float) -> dict:
 
 
 def gate_x(page) -> dict:
-    page.evaluate(RESET)
+    page.evaluate(INSTALL)
     page.get_by_role("button", name="X", exact=True).first.click()
     r = _wait_quiet(page)
     times = [t for t, _ in r["draws"]]

@@ -129,10 +129,13 @@ class CourseFigure(go.FigureWidget):
             loop = asyncio.get_running_loop()
         except RuntimeError:  # no event loop: no kernel, no page
             return
-        loop.call_later(DEAF_AFTER, self._check_deaf, change["new"])
+        loop.call_later(DEAF_AFTER, self._check_deaf, change["new"], self._acked_edit)
 
-    def _check_deaf(self, edit_id: int) -> None:
-        if self._acked_edit < edit_id and self._deaf_callbacks:
+    def _check_deaf(self, edit_id: int, acked_before: int | None = None) -> None:
+        """Deaf: the page confirmed nothing at all since ``edit_id`` was sent (a slow page still confirms
+        older edits, so it is not mistaken for a deaf one)."""
+        progressed = acked_before is not None and self._acked_edit > acked_before
+        if self._acked_edit < edit_id and not progressed and self._deaf_callbacks:
             for callback in list(self._deaf_callbacks):
                 callback(self)
 

@@ -270,8 +270,8 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
         super().__init__()
         self.seed = seed
         self.animate = bool(animate)
-        self.animation_steps = 6  # frames of a gate's arc animation (5 intermediate + the final view)
-        self.animation_delay = 0.05  # seconds between frames: a gate turns in ~0.25 s
+        self.animation_steps = 4  # frames of a gate's arc animation (3 intermediate + the final view)
+        self.animation_delay = 0.06  # seconds between frames: a gate turns in ~0.2 s (each frame is a 3-D redraw)
         self.drag_interval = 0.08  # seconds: slider values from the page are applied at most this often
         self._drag_timer: asyncio.TimerHandle | None = None
         self._last_drag = 0.0
