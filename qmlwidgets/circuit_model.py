@@ -47,6 +47,7 @@ __all__ = [
 
 MAX_QUBITS = 5
 MAX_SHOTS = 1_000_000
+MAX_ANGLE = 1e6  # radians: larger angles are typing mistakes (and lose all precision mod 2π)
 
 
 # --------------------------------------------------------------------------- gates
@@ -127,7 +128,7 @@ def format_angle(x: float | None) -> str:
     if x is None:
         return "None"
     x = float(x)
-    if x != 0.0:
+    if x != 0.0 and abs(x) < 1e3:
         for den in (1, 2, 3, 4, 6, 8):
             num = x * den / math.pi
             k = round(num)
@@ -380,7 +381,11 @@ class CircuitModel:
 
     @staticmethod
     def _check_angle(value: Any, gate: str) -> float:
-        return angle(value, f"{gate}: angle")
+        v = angle(value, f"{gate}: angle")
+        if abs(v) > MAX_ANGLE:
+            raise ValueError(f"{gate}: angle={v:g} is too large; expected an angle in radians of at most "
+                             f"{MAX_ANGLE:g} in size (angles repeat every 2π ≈ 6.283)")
+        return v
 
     @staticmethod
     def _check_parameter_name(name: Any, gate: str = "parameter") -> str:

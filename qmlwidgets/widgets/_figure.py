@@ -23,6 +23,8 @@ Example::
 """
 from __future__ import annotations
 
+import asyncio
+import base64
 import math
 from copy import copy, deepcopy
 from typing import Any, Iterable
@@ -30,6 +32,9 @@ from typing import Any, Iterable
 import numpy as np
 import plotly.graph_objects as go
 from plotly.basedatatypes import Undefined
+from traitlets import observe
+
+from qmlwidgets.widgets._snapshot import snapshot_png
 
 
 _LEAF = (int, str, bool, type(None))
@@ -168,17 +173,62 @@ def _without_placeholders(style: dict, traces: list[int]) -> list[tuple[dict, li
     return list(groups.values())
 
 
-def _repr(self: go.FigureWidget) -> str:
-    return f"CourseFigure({len(self.data)} traces)"
+class _WatchedFigure(_PageStateSync, go.FigureWidget):
+    """Notices a page model that stopped applying edits (see ``ResendOnDisplay``)."""
+
+    _acked_edit = 0  # highest trace edit the page has confirmed (0: no view has answered yet)
+    _view_answered = False
+    _deaf_callbacks: list | None = None
+
+    def __repr__(self) -> str:
+        return f"CourseFigure({len(self.data)} traces)"
+
+    @observe("_js2py_traceDeltas")
+    def _note_ack(self, change: dict) -> None:
+        """A view answered: it rendered (first answer) or applied our edit number ``trace_edit_id``."""
+        msg = change.get("new")
+        if isinstance(msg, dict) and isinstance(msg.get("trace_edit_id"), int):
+            first = not self._view_answered
+            self._view_answered = True
+            self._acked_edit = max(self._acked_edit, msg["trace_edit_id"])
+            if first and self._deaf_callbacks and self.data:
+                try:
+                    asyncio.get_running_loop().call_later(0.2, self._probe)
+                except RuntimeError:  # no event loop (plain Python): probe at once
+                    self._probe()
+
+    def _probe(self) -> None:
+        """A harmless edit (trace 0's ``meta``) just after the first view rendered, so a deaf page model is
+        found (and the figure rebuilt) before the learner's first action, not after it."""
+        if self.data:
+            self.data[0].meta = {"probe": self._last_trace_edit_id + 1}
+
+    @observe("_last_trace_edit_id")
+    def _watch_edit(self, change: dict) -> None:
+        """After each edit sent to a page that has a view, check later that the page applied it."""
+        if not self._view_answered or not self._deaf_callbacks:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop: no kernel, no page
+            return
+        loop.call_later(DEAF_AFTER, self._check_deaf, change["new"], self._acked_edit)
+
+    def _check_deaf(self, edit_id: int, acked_before: int | None = None) -> None:
+        """Deaf: the page confirmed nothing at all since ``edit_id`` was sent (a slow page still confirms
+        older edits, so it is not mistaken for a deaf one)."""
+        progressed = acked_before is not None and self._acked_edit > acked_before
+        if self._acked_edit < edit_id and not progressed and self._deaf_callbacks:
+            for callback in list(self._deaf_callbacks):
+                callback(self)
 
 
-CourseFigure = type("CourseFigure", (_PageStateSync, go.FigureWidget), {
+
+CourseFigure = type("CourseFigure", (_WatchedFigure,), {
     "__doc__": "A ``go.FigureWidget`` that syncs numpy data as plain lists (no binary buffers).",
     "__module__": __name__,
-    "__repr__": _repr,
     **_json_traits(go.FigureWidget),
 })
-
 
 def resend(figures: Iterable[go.FigureWidget]) -> None:
     """Push each figure's current data and layout to the front end (call when displaying)."""
@@ -201,9 +251,63 @@ def figures_in(widget: Any) -> list[go.FigureWidget]:
     return found
 
 
+DEAF_AFTER = 4.0  # seconds without the page confirming an edit before a figure is rebuilt
+MAX_REBUILDS = 3
+
+
+def _containers_in(widget: Any) -> list[Any]:
+    found, stack = [], [widget]
+    while stack:
+        w = stack.pop()
+        kids = getattr(w, "children", None)
+        if kids:
+            found.append(w)
+            stack.extend(kids)
+    return found
+
+
 class ResendOnDisplay:
-    """Mixin for container widgets: re-send nested figures' state when displayed."""
+    """Mixin for container widgets: re-send nested figures' state when displayed, and rebuild a
+    figure whose page model went deaf.
+
+    Why rebuild: anywidget (0.11) gives each model 2 s to load its ES module; plotly's is ~5 MB.
+    When a page loads several figures at once (Voilà builds every model at page load) a slow
+    load misses the deadline, and from then on the page silently drops every update to that
+    model: the plot stays frozen on its first picture. A figure whose page has shown a view but
+    has not confirmed an edit within ``DEAF_AFTER`` seconds is replaced by a fresh copy (a new
+    model, loaded alone), at most ``MAX_REBUILDS`` times per widget.
+    """
+
+    _rebuilds = 0
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        resend(figures_in(self))
-        return super()._repr_mimebundle_(**kwargs)  # type: ignore[misc]
+        figures = figures_in(self)
+        resend(figures)
+        for fig in figures:
+            if isinstance(fig, CourseFigure):
+                fig._deaf_callbacks = [self._rebuild_figure]
+        bundle = super()._repr_mimebundle_(**kwargs)  # type: ignore[misc]
+        if isinstance(bundle, dict) and figures:
+            try:
+                png = snapshot_png(figures, caption=f"{self!r} — still picture; run the notebook to use it")
+                bundle["image/png"] = base64.b64encode(png).decode("ascii")
+            except Exception:  # a snapshot is a courtesy for readers without a kernel, never an error
+                pass
+        return bundle
+
+    def _rebuild_figure(self, old: CourseFigure) -> None:
+        """Swap ``old`` for a fresh CourseFigure with the same data and layout, everywhere it is used."""
+        if self._rebuilds >= MAX_REBUILDS or old not in figures_in(self):
+            return
+        self._rebuilds += 1
+        spec = old.to_dict()
+        new = type(old)(data=spec["data"], layout=spec["layout"])
+        new._deaf_callbacks = [self._rebuild_figure]
+        for box in _containers_in(self):
+            if any(child is old for child in box.children):
+                box.children = tuple(new if child is old else child for child in box.children)
+        for name, value in list(vars(self).items()):
+            if value is old:
+                setattr(self, name, new)
+        old._deaf_callbacks = None
+        old.close()

@@ -21,6 +21,7 @@ import cmath
 import html
 import math
 import re
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +57,10 @@ _K = len(_KINDS)
 _ARROW_COLOR = "#0072B2"
 _ARC_COLOR = "#E69F00"
 _TRAIL_COLOR = "#888888"
+_EXACT_COLOR = "#bbbbbb"  # grey: exact probabilities
+# camera: from the front-right, a little above the equator and far enough out that both poles' labels
+# (|0⟩ on top, |1⟩ below) stay in the picture; no state on the default axes points at the viewer
+_CAMERA = (1.05, -1.35, 0.75)
 
 
 # --------------------------------------------------------------------------- static geometry
@@ -114,37 +119,66 @@ _NAMES = {"pi": math.pi, "π": math.pi, "e": math.e, "i": 1j, "j": 1j}
 _FUNCS = {"sqrt": cmath.sqrt, "exp": cmath.exp, "cos": cmath.cos, "sin": cmath.sin}
 _BINOPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
            ast.Div: lambda a, b: a / b, ast.Pow: lambda a, b: a**b}
+MAX_STATE_TEXT = 1000  # characters in the state box
+_MAX_DEPTH = 40  # nesting of the amplitude expressions
+_MAX_NODES = 600
+_MAX_EXPONENT = 64.0  # |b| in a ** b
+_MAX_MAGNITUDE = 1e12  # any intermediate value
+_EXPR_HINT = ("use numbers, + - * / **, i or j, pi, e, sqrt(), exp(), cos(), sin(), e.g. '1/sqrt(2), i/sqrt(2)'")
 
 
-def _eval_number(node: ast.AST) -> complex:
+def _eval_number(node: ast.AST, depth: int = 0) -> complex:
+    """Evaluate one amplitude expression tree with complex arithmetic, bounded in depth and size."""
+    if depth > _MAX_DEPTH:
+        raise ValueError(f"the expression is nested too deeply (more than {_MAX_DEPTH} levels); {_EXPR_HINT}")
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, complex)) \
             and not isinstance(node.value, bool):
-        return node.value
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        v = _eval_number(node.operand)
-        return -v if isinstance(node.op, ast.USub) else v
-    if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
-        return _BINOPS[type(node.op)](_eval_number(node.left), _eval_number(node.right))
-    if isinstance(node, ast.Name) and node.id in _NAMES:
-        return _NAMES[node.id]
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _FUNCS \
+        v = complex(node.value)  # never Python big-int arithmetic (9**9**9 would run for hours)
+    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        v = _eval_number(node.operand, depth + 1)
+        v = -v if isinstance(node.op, ast.USub) else v
+    elif isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+        a, b = _eval_number(node.left, depth + 1), _eval_number(node.right, depth + 1)
+        if isinstance(node.op, ast.Pow) and (b.imag != 0 or abs(b.real) > _MAX_EXPONENT):
+            shown_b = f"{b.real:g}" if b.imag == 0 else f"{b:g}"
+            raise ValueError(f"the exponent {shown_b} is not allowed; use a real exponent of at most "
+                             f"{_MAX_EXPONENT:g} in size")
+        v = _BINOPS[type(node.op)](a, b)
+    elif isinstance(node, ast.Name) and node.id in _NAMES:
+        v = complex(_NAMES[node.id])
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _FUNCS \
             and len(node.args) == 1 and not node.keywords:
-        return _FUNCS[node.func.id](_eval_number(node.args[0]))
-    raise ValueError("could not read the amplitude expression; use numbers, + - * / **, i or j, pi, "
-                     "sqrt(), exp(), cos(), sin()")
+        arg = _eval_number(node.args[0], depth + 1)
+        if node.func.id != "sqrt" and abs(arg) > 700:
+            raise ValueError(f"{node.func.id}() of {arg:g} is too large")
+        v = _FUNCS[node.func.id](arg)
+    else:
+        raise ValueError(f"could not read the amplitude expression; {_EXPR_HINT}")
+    v = complex(v)
+    if not (cmath.isfinite(v) and abs(v) <= _MAX_MAGNITUDE):
+        raise ValueError(f"an amplitude expression gives {v}, which is not a usable number (too large or "
+                         "not finite)")
+    return v
 
 
 def parse_state_text(text: str) -> Any:
     """Read a state typed by a learner: a Qiskit-style label (``0``, ``1``, ``+``, ``-``, ``+i``,
     ``-i``, several for several qubits, qubit 0 rightmost) or comma-separated amplitudes built
-    from numbers, ``i``/``j``, ``pi``, ``sqrt``, ``exp``, ``cos``, ``sin`` (no ``eval``).
+    from numbers, ``i``/``j``, ``pi``, ``e``, ``sqrt``, ``exp``, ``cos``, ``sin`` (no ``eval``).
+
+    The evaluation is bounded (text length, nesting depth, exponent size, magnitudes), so
+    hostile text such as ``"9**9**9"`` is refused at once with a ValueError.
 
     >>> parse_state_text("1/sqrt(2), i/sqrt(2)")
     [(0.7071067811865475+0j), 0.7071067811865475j]
     """
     from qiskit.quantum_info import Statevector
 
-    t = str(text).strip().replace("−", "-").replace("⟩", "").replace(">", "").replace("|", "")
+    if not isinstance(text, str):
+        raise ValueError(f"the state text must be a string, got {type(text).__name__}")
+    if len(text) > MAX_STATE_TEXT:
+        raise ValueError(f"the state text has {len(text)} characters; at most {MAX_STATE_TEXT} are read")
+    t = text.strip().replace("−", "-").replace("⟩", "").replace(">", "").replace("|", "")
     if not t:
         raise ValueError("the state box is empty; type amplitudes such as '1, 1j' or a label such as '+'")
     label = t.replace(" ", "").replace("+i", "r").replace("-i", "l")
@@ -152,18 +186,40 @@ def parse_state_text(text: str) -> Any:
         if len(label) > MAX_QUBITS:
             raise ValueError(f"the label {t!r} has {len(label)} qubits; at most {MAX_QUBITS} are supported here")
         return Statevector.from_label(label)
+    shown = t if len(t) <= 60 else t[:57] + "..."
     try:
         tree = ast.parse(f"({t},)", mode="eval")
-    except SyntaxError:
-        raise ValueError(f"could not read {t!r}; expected comma-separated amplitudes such as '1, 1j' "
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+        raise ValueError(f"could not read {shown!r}; expected comma-separated amplitudes such as '1, 1j' "
                          "or a label such as '0', '+', '-i'") from None
+    if sum(1 for _ in ast.walk(tree)) > _MAX_NODES:
+        raise ValueError(f"the state text is too long an expression (more than {_MAX_NODES} parts); "
+                         "type at most 32 short amplitudes")
     elts = tree.body.elts
     if len(elts) == 1 and isinstance(elts[0], (ast.List, ast.Tuple)):  # "[a, b]" or "(a, b)"
         elts = elts[0].elts
     try:
-        return [complex(_eval_number(el)) for el in elts]
-    except (ZeroDivisionError, OverflowError) as exc:
-        raise ValueError(f"could not evaluate {t!r} ({exc})") from None
+        return [_eval_number(el) for el in elts]
+    except (ZeroDivisionError, OverflowError, RecursionError) as exc:
+        raise ValueError(f"could not evaluate {shown!r} ({type(exc).__name__}: {exc})") from None
+
+
+MAX_ANGLE = 1e6  # radians; larger angles are typing mistakes (and lose all precision mod 2π)
+
+
+def _bounded_angle(value: Any, name: str) -> float:
+    """A finite angle of at most MAX_ANGLE radians in size, else a ValueError saying so."""
+    v = angle(value, name)
+    if abs(v) > MAX_ANGLE:
+        raise ValueError(f"{name}={v:g} is too large; expected an angle in radians of at most {MAX_ANGLE:g} "
+                         "in size (angles repeat every 2π ≈ 6.283)")
+    return v
+
+
+def _drawn_angle(a: float) -> float:
+    """The turn drawn for a rotation by ``a``: reduced mod 2π (sign kept; a whole turn stays one turn)."""
+    r = math.fmod(a, 2 * math.pi)
+    return math.copysign(2 * math.pi, a) if abs(r) < 1e-12 and a != 0 else r
 
 
 # --------------------------------------------------------------------------- formatting
@@ -214,8 +270,11 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
         super().__init__()
         self.seed = seed
         self.animate = bool(animate)
-        self.animation_steps = 16
-        self.animation_delay = 0.02
+        self.animation_steps = 4  # frames of a gate's arc animation (3 intermediate + the final view)
+        self.animation_delay = 0.06  # seconds between frames: a gate turns in ~0.2 s (each frame is a 3-D redraw)
+        self.drag_interval = 0.08  # seconds: slider values from the page are applied at most this often
+        self._drag_timer: asyncio.TimerHandle | None = None
+        self._last_drag = 0.0
         self._rng = np.random.default_rng(seed)
         self._initial = arr
         n = S.num_qubits(arr)
@@ -335,10 +394,12 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
         """
         q = self._check_qubit(qubit)
         key = S._gate_name(gate)
+        if angle is not None:
+            angle = _bounded_angle(angle, f"{key} angle")
         axis, ang = S.gate_axis_angle(key, angle)
         u = S.gate_matrix(key, angle)
         new = S.apply_unitary(self._snap.state, u, q)
-        path = S.rotation_path(self._vectors[q], axis, ang)
+        path = S.rotation_path(self._vectors[q], axis, _drawn_angle(ang))
         op = ("gate", key, q, None if S._GATE_ROTATIONS[key][1] is not None else float(ang))
         self._commit(new, op, q, path)
 
@@ -367,7 +428,7 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
         array([[0., 1., 0.]])
         """
         q = self._selected if qubit is None else self._check_qubit(qubit)
-        th, ph = angle(theta, "theta"), angle(phi, "phi")
+        th, ph = _bounded_angle(theta, "theta"), _bounded_angle(phi, "phi")
         target = np.array([np.sin(th) * np.cos(ph), np.sin(th) * np.sin(ph), np.cos(th)])
         dragging = self._snap.drag == q and bool(self._undo)
         base = self._undo[-1] if dragging else self._snap
@@ -384,7 +445,7 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
         new = S.apply_unitary(base.state, S.unitary_from_axis_angle(axis, ang), q)
         path = S.rotation_path(r, axis, ang)
         op = ("rv", q, tuple(float(c) for c in axis * ang))
-        self._commit(new, op, q, path, base=base, drag=q, sync=False)
+        self._commit(new, op, q, path, base=base, drag=q, sync=False, animate=False)  # a drag follows the pointer
         self._sync_sliders(only_if_not_dragging=True)
 
     def set_state(self, state: Any) -> None:
@@ -458,7 +519,7 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
             del self._undo[0]
 
     def _commit(self, new: np.ndarray, op: tuple, q: int, path: np.ndarray, *, base: _Snapshot | None = None,
-                drag: int | None = None, sync: bool = True) -> None:
+                drag: int | None = None, sync: bool = True, animate: bool = True) -> None:
         if base is None or base is self._snap:
             base = self._snap
             self._push()
@@ -466,8 +527,10 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
         trails[q] = (base.trails[q] + (path,))[-_TRAIL_SEGMENTS:]
         self._snap = _Snapshot(new, base.start, base.ops + (op,), tuple(trails), (q, path), drag)
         self._after_change(sync=sync)
-        if self.animate and len(path) > 2:
+        if animate and self.animate and len(path) > 2:
             self._start_animation(q, path)
+        elif self._anim_task is not None and not self._anim_task.done():
+            self._anim_task.cancel()  # its last frame draws the current arrow
 
     def _after_change(self, sync: bool = True) -> None:
         self.message.value = ""
@@ -485,9 +548,13 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
         l46, l90, l110 = W.Layout(width="46px"), W.Layout(width="90px"), W.Layout(width="110px")
         self.qubit_dropdown = W.Dropdown(options=[("qubit 0", 0)], value=0, description="act on",
                                          layout=W.Layout(width="170px"))
-        self.theta_slider = W.FloatSlider(value=0.0, min=0.0, max=math.pi, step=math.pi / 72, description="θ",
+        self.theta_slider = W.FloatSlider(value=0.0, min=0.0, max=math.pi, step=math.pi / 72, description="θ (rad)",
+                                          tooltip="polar angle θ of the selected qubit's Bloch vector, in radians "
+                                                  "(0 = |0⟩ at the north pole, π = |1⟩)",
                                           layout=l300, **sl)
-        self.phi_slider = W.FloatSlider(value=0.0, min=0.0, max=2 * math.pi, step=math.pi / 72, description="φ",
+        self.phi_slider = W.FloatSlider(value=0.0, min=0.0, max=2 * math.pi, step=math.pi / 72, description="φ (rad)",
+                                        tooltip="azimuth φ (relative phase) of the selected qubit's Bloch vector, "
+                                                "in radians",
                                         layout=l300, **sl)
         self.gate_buttons: dict[str, W.Button] = {}
         for label, key in _GATE_BUTTONS + _ROTATION_BUTTONS:
@@ -496,7 +563,8 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
             b.on_click(lambda _b, key=key: self._ui(self._on_gate, key))
             self.gate_buttons[key] = b
         self.angle_slider = W.FloatSlider(value=math.pi / 2, min=-2 * math.pi, max=2 * math.pi, step=math.pi / 24,
-                                          description="angle", layout=l280, **sl)
+                                          description="angle (rad)", tooltip="rotation angle of the Rx, Ry, Rz buttons, in radians",
+                                          layout=l280, **sl)
         self.undo_button = W.Button(description="Undo", icon="undo", layout=l90, style=button_style)
         self.reset_button = W.Button(description="Reset", icon="refresh", layout=l90, style=button_style)
         self.undo_button.on_click(lambda _b: self._ui(self._on_undo))
@@ -504,12 +572,14 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
         self.channel_dropdown = W.Dropdown(options=list(_CHANNEL_LABELS), value="depolarizing",
                                            description="noise", layout=W.Layout(width="230px"))
         self.strength_slider = W.FloatSlider(value=0.2, min=0.0, max=1.0, step=0.01, description="strength",
-                                             layout=l280, **{**sl, "readout_format": ".2f"})
+                                             tooltip="noise strength p from 0 (none) to 1 (full)", layout=l280, **{**sl, "readout_format": ".2f"})
         self.channel_button = W.Button(description="Apply noise", layout=l110, style=button_style)
         self.channel_button.on_click(lambda _b: self._ui(self._on_channel))
         self.shots_input = W.BoundedIntText(value=1000, min=1, max=10**6, description="shots",
                                             layout=W.Layout(width="160px"))
         self.basis_buttons = W.ToggleButtons(options=list(S.BASES), value="Z", description="basis",
+                                             tooltips=[f"measure in the {b} basis: outcome 0 = {_BASIS_OUTCOMES[b][0]}, "
+                                                       f"1 = {_BASIS_OUTCOMES[b][1]}" for b in S.BASES],
                                              style={"button_width": "36px"})
         self.measure_button = W.Button(description="Measure", icon="bar-chart", layout=l110, style=button_style)
         self.measure_button.on_click(lambda _b: self._ui(self._on_measure))
@@ -553,7 +623,7 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
             layout[scene] = dict(
                 domain=dict(x=[col / cols, (col + 1) / cols], y=[1 - (row + 1) / rows, top - 0.07 / rows]),
                 xaxis=axis, yaxis=axis, zaxis=axis, aspectmode="cube",
-                camera=dict(eye=dict(x=1.0, y=0.68, z=0.44)),
+                camera=dict(eye=dict(x=_CAMERA[0], y=_CAMERA[1], z=_CAMERA[2])),
             )
             layout["annotations"].append(dict(
                 text=f"qubit {q}", x=(col + 0.5) / cols, y=top, xref="paper", yref="paper",
@@ -597,7 +667,7 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
         labels = [f"|{i:0{n}b}⟩" for i in range(2**n)]  # kets: never auto-typed as numbers
         self.histogram = CourseFigure(
             data=[
-                dict(type="bar", x=labels, y=np.zeros(2**n), name="exact", marker=dict(color="#bbbbbb"),
+                dict(type="bar", x=labels, y=np.zeros(2**n), name="exact", marker=dict(color=_EXACT_COLOR),
                      hovertemplate="%{x}: exact %{y:.3f}<extra></extra>"),
                 dict(type="bar", x=labels, y=np.zeros(2**n), name="sampled", marker=dict(color=_ARROW_COLOR),
                      hovertemplate="%{x}: sampled %{y:.3f}<extra></extra>"),
@@ -825,14 +895,36 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
 
     # ------------------------------------------------------------------ UI callbacks
     def _ui(self, fn, *args) -> bool:
-        """Run a UI action: a ValueError goes to ``message`` and the last good state stays."""
+        """Run a UI action. Any error goes to ``message`` and the last good state is restored."""
+        saved = (self._snap, list(self._undo), self.last_counts, self._last_measure, self._basis, self._selected)
         try:
             fn(*args)
-        except ValueError as exc:
-            self.message.value = (f"<span style='color:#b00020'>⚠ {html.escape(str(exc))}</span>")
-            self._sync_sliders()
+        except Exception as exc:  # a callback must never raise into the front end
+            text = str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"
+            self._restore(saved)
+            self.message.value = (f"<span style='color:#b00020' role='alert'>⚠ {html.escape(text[:500])}</span>")
             return False
         return True
+
+    def _restore(self, saved: tuple) -> None:
+        """Put the model and every view back on a saved (snapshot, undo, counts, measure, basis)."""
+        snap, undo, counts, measure, basis, selected = saved
+        changed = self._snap is not snap
+        self._selected = min(selected, S.num_qubits(snap.state) - 1)
+        self._snap, self._undo[:] = snap, undo
+        self.last_counts, self._last_measure, self._basis = counts, measure, basis
+        try:
+            if changed:
+                self._drawn = [None] * self._n_drawn  # redraw everything from the snapshot
+            self._refresh()
+            self._syncing = True
+            try:
+                self.basis_buttons.value = basis
+                self.qubit_dropdown.value = self._selected
+            finally:
+                self._syncing = False
+        except Exception:  # pragma: no cover - the view could not even redraw the last good state
+            pass
 
     def _on_gate(self, key: str) -> None:
         angle = self.angle_slider.value if key in ("rx", "ry", "rz") else None
@@ -854,6 +946,36 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
     def _on_angle_slider(self, change: dict) -> None:
         if self._syncing:
             return
+        owner = change.get("owner")
+        from_page = owner is not None and "value" in (getattr(owner, "_property_lock", None) or {})
+        if from_page and self._defer_drag():
+            return
+        self._apply_sliders()
+
+    def _defer_drag(self) -> bool:
+        """Coalesce a drag: apply page values at most every ``drag_interval`` s, always the latest one.
+
+        Returns True when this value is left to a scheduled apply (which reads the sliders then).
+        """
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop (plain Python): apply at once
+            return False
+        if self._drag_timer is not None:  # a trailing apply is pending: it will read the latest value
+            return True
+        wait = self._last_drag + self.drag_interval - time.monotonic()
+        if wait <= 0:
+            self._last_drag = time.monotonic()
+            return False
+        self._drag_timer = loop.call_later(wait, self._flush_drag)
+        return True
+
+    def _flush_drag(self) -> None:
+        self._drag_timer = None
+        self._last_drag = time.monotonic()
+        self._apply_sliders()
+
+    def _apply_sliders(self) -> None:
         self._in_slider_callback = True
         try:
             self._ui(self.set_angles, self.theta_slider.value, self.phi_slider.value, self._selected)
@@ -861,13 +983,19 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
             self._in_slider_callback = False
 
     def _on_select(self, change: dict) -> None:
-        if self._syncing:
-            return
-        self._selected = int(change["new"])
+        if not self._syncing:
+            self._ui(self._select, change["new"])
+
+    def _select(self, qubit: Any) -> None:
+        self._selected = self._check_qubit(qubit)
         self._refresh()
 
     def _on_basis(self, change: dict) -> None:
-        if self._syncing:
-            return
-        self._basis = change["new"]
+        if not self._syncing:
+            self._ui(self._set_basis, change["new"])
+
+    def _set_basis(self, basis: Any) -> None:
+        if basis not in S.BASES:
+            raise ValueError(f"basis {basis!r} is not valid; pick Z, X or Y")
+        self._basis = basis
         self._draw_histogram()

@@ -26,6 +26,7 @@ shown in ``w.message`` when they come from the controls; the last good state is 
 """
 from __future__ import annotations
 
+import copy
 import html
 import math
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -48,6 +49,12 @@ __all__ = ["CircuitExplorer"]
 _DEFAULT_ANGLE = math.pi / 2
 _SLIDER_SPAN = math.pi
 _ERR_STYLE = "color:#b00020"
+# phase colours: matplotlib's "twilight", a perceptually uniform cyclic map that keeps +π/2 (orange-red) and
+# −π/2 (blue) apart under red-green colour blindness (plotly's "Phase" does not); the bars' labels
+# carry the phase as text too
+PHASE_COLORSCALE = "Twilight"
+_TABLE_STYLE = ("<style>.qw-circ td, .qw-circ th {padding: 1px 8px; text-align: right;}"
+                " .qw-circ th {font-weight: bold;}</style>")
 
 
 def _fmt(x: float, digits: int = 3) -> str:
@@ -111,7 +118,8 @@ class CircuitExplorer(ResendOnDisplay, widgets.VBox):
         self.target_dropdown = dropdown("target")
         self.target2_dropdown = dropdown("qubit 2")
         self.angle_box = widgets.FloatText(
-            value=round(_DEFAULT_ANGLE, 4), description="angle", layout=widgets.Layout(width="150px")
+            value=round(_DEFAULT_ANGLE, 4), description="angle (rad)", tooltip="rotation angle in radians",
+            style={"description_width": "initial"}, layout=widgets.Layout(width="190px")
         )
         self.parameter_text = widgets.Text(
             value="", placeholder="fixed angle", description="parameter",
@@ -182,27 +190,35 @@ class CircuitExplorer(ResendOnDisplay, widgets.VBox):
                        hovertemplate="%{x}: %{y:.4f}<extra>measured</extra>"),
             ],
             layout=go.Layout(
-                title=dict(text="Probabilities", font=dict(size=14)),
-                barmode="group", width=460, height=300, margin=dict(l=50, r=10, t=40, b=60),
+                title=dict(text="Probabilities", font=dict(size=14), x=0.02, xanchor="left", y=0.98, yanchor="top"),
+                barmode="group", width=460, height=320, margin=dict(l=50, r=10, t=70, b=60),
                 yaxis=dict(title="probability", range=[0, 1.02]),
                 xaxis=dict(type="category", title="basis state, Qiskit order (qubit 0 = rightmost bit)"),
-                legend=dict(orientation="h", x=1, xanchor="right", y=1.12),
+                legend=dict(orientation="h", x=1, xanchor="right", y=1.01, yanchor="bottom"),
             ),
         )
         return fig
 
     def _make_amp_fig(self) -> go.FigureWidget:
+        # bar colours are sent as colour strings: plotly.js logs "Invalid color specifier" for every bar
+        # drawn from a numeric colour array; an empty marker-only trace carries the phase colour bar
         return CourseFigure(
             data=[go.Bar(
-                name="amplitude",
-                marker=dict(color=[], colorscale="Phase", cmin=-math.pi, cmax=math.pi,
-                            colorbar=dict(title=dict(text="phase"), tickvals=[-math.pi, 0, math.pi],
-                                          ticktext=["-π", "0", "π"], thickness=12)),
-                hovertemplate="%{x}: %{customdata[0]:.3f} %{customdata[1]:+.3f}i<extra></extra>",
+                name="amplitude", marker=dict(color=[]), showlegend=False,
+                textposition="outside", cliponaxis=False, textfont=dict(size=11),
+                hovertemplate="%{x}: %{customdata[0]:.3f} %{customdata[1]:+.3f}i, phase %{customdata[2]:.3f}"
+                              "<extra></extra>",
+            ), go.Scatter(
+                name="phase scale", x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
+                marker=dict(color=[0.0], colorscale=PHASE_COLORSCALE, cmin=-math.pi, cmax=math.pi, showscale=True,
+                            colorbar=dict(title=dict(text="phase arg(a)<br>(cyclic,<br>colour-blind<br>safe)",
+                                                     font=dict(size=11)),
+                                          tickvals=[-math.pi, -math.pi / 2, 0, math.pi / 2, math.pi],
+                                          ticktext=["−π", "−π/2", "0", "π/2", "π"], thickness=12)),
             )],
             layout=go.Layout(
-                title=dict(text="Amplitudes: height |a|, colour arg(a)", font=dict(size=14)),
-                width=460, height=300, margin=dict(l=50, r=10, t=40, b=60),
+                title=dict(text="Amplitudes: height |a|, colour and label arg(a)", font=dict(size=14)),
+                width=460, height=320, margin=dict(l=50, r=10, t=50, b=60),
                 yaxis=dict(title="|amplitude|", range=[0, 1.02]),
                 xaxis=dict(type="category", title="basis state, Qiskit order (qubit 0 = rightmost bit)"),
             ),
@@ -214,7 +230,8 @@ class CircuitExplorer(ResendOnDisplay, widgets.VBox):
         return f"CircuitExplorer({n} qubit{'s' * (n != 1)}, {g} gate{'s' * (g != 1)})"
 
     def _show_error(self, exc: Exception) -> None:
-        self.message.value = f'<span style="{_ERR_STYLE}">⚠ {html.escape(str(exc))}</span>'
+        text = str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"
+        self.message.value = f'<span style="{_ERR_STYLE}" role="alert">⚠ {html.escape(text[:500])}</span>'
 
     def _info(self, text: str) -> None:
         self.message.value = html.escape(text)
@@ -228,11 +245,21 @@ class CircuitExplorer(ResendOnDisplay, widgets.VBox):
             raise
 
     def _ui(self, fn: Callable[[], Any]) -> None:
-        """Run a control's action; errors go to ``message`` only (nothing raises in a callback)."""
+        """Run a control's action. Any error goes to ``message``, model and view go back to the last good state."""
+        saved = {k: copy.copy(v) for k, v in vars(self.model).items()}
+        counts = (self.counts, self._measured_shots)
         try:
             fn()
-        except ValueError:
-            self._refresh_controls()  # put the controls back on the last good state
+        except Exception as exc:  # a callback must never raise into the front end
+            self.model.__dict__.update(saved)
+            try:
+                self._refresh(structure=True)
+                if counts[0] is not None:
+                    self.counts, self._measured_shots = counts
+                    self._update_measured()
+            except Exception:  # pragma: no cover - the last good state could not even be drawn
+                pass
+            self._show_error(exc)
 
     # ------------------------------------------------------------- public: edit
     def add_gate(
@@ -404,21 +431,37 @@ class CircuitExplorer(ResendOnDisplay, widgets.VBox):
         }
         for w, visible in show.items():
             w.layout.display = None if visible else "none"
+        if self.target_dropdown.options:
+            self._target_off_controls()
 
     def _set_qubit_dropdowns(self) -> None:
         n = self.model.num_qubits
         opts = self._qubit_options()
         # defaults that make a valid gate right away: control(s) first, target after them
-        defaults = {
+        defaults = {  # H then CX with the defaults makes a Bell state: H on q0, CX q0 -> q1
             self.control_dropdown: 0,
             self.control2_dropdown: min(1, n - 1),
-            self.target_dropdown: min(1, n - 1) if n > 1 else 0,
+            self.target_dropdown: 0,
             self.target2_dropdown: min(1, n - 1),
         }
         for w, default in defaults.items():
             old = w.value
             w.options = opts
             w.value = old if old is not None and old < n else default
+        self._target_off_controls()
+
+    def _target_off_controls(self) -> None:
+        """A controlled gate's target defaults to the first qubit that is not one of its controls."""
+        spec = GATES[self.gate_dropdown.value]
+        controls = (self.control_dropdown.value, self.control2_dropdown.value)[: spec.n_controls]
+        if spec.n_controls and self.target_dropdown.value in controls:
+            free = [q for q in range(self.model.num_qubits) if q not in controls]
+            if free:
+                self.target_dropdown.value = free[0]
+        if spec.n_targets == 2 and self.target2_dropdown.value == self.target_dropdown.value:
+            free = [q for q in range(self.model.num_qubits) if q != self.target_dropdown.value]
+            if free:
+                self.target2_dropdown.value = free[0]
 
     def _add_from_palette(self) -> None:
         spec = GATES[self.gate_dropdown.value]
@@ -510,7 +553,7 @@ class CircuitExplorer(ResendOnDisplay, widgets.VBox):
         probs = psi.real**2 + psi.imag**2
         mags = np.sqrt(probs)
         phases = np.where(mags > 1e-9, np.angle(psi), 0.0)
-        amp_parts = np.stack([psi.real, psi.imag], axis=1).round(6) + 0.0  # hover: re, im
+        amp_parts = np.stack([psi.real, psi.imag, phases], axis=1).round(6) + 0.0  # hover: re, im, phase
         with self.prob_fig.batch_update():
             if n != self._shown_n:
                 self.prob_fig.data[0].x = labels
@@ -522,7 +565,9 @@ class CircuitExplorer(ResendOnDisplay, widgets.VBox):
             if n != self._shown_n:
                 self.amp_fig.data[0].x = labels
             self.amp_fig.data[0].y = mags.tolist()
-            self.amp_fig.data[0].marker.color = phases.tolist()
+            self.amp_fig.data[0].marker.color = phase_colours(phases)
+            self.amp_fig.data[0].text = [_phase_text(p) if a > 1e-9 else "" for p, a in zip(phases.tolist(),
+                                                                                         mags.tolist())]
             self.amp_fig.data[0].customdata = amp_parts.tolist()
         self._shown_n = n
         self._update_diagram()
@@ -564,7 +609,7 @@ class CircuitExplorer(ResendOnDisplay, widgets.VBox):
             )
         self.bloch_html.value = (
             "<div style='white-space:nowrap'><b>Reduced Bloch vectors</b> (|r| &lt; 1: mixed, i.e. entangled)</div>"
-            '<table style="border-collapse:collapse;text-align:right;font-family:monospace">'
+            + _TABLE_STYLE + '<table class="qw-circ" style="border-collapse:collapse;font-family:monospace">'
             "<tr><th>qubit</th><th>x</th><th>y</th><th>z</th><th>|r|</th><th>x–z</th></tr>"
             + "".join(rows) + "</table>"
         )
@@ -592,6 +637,26 @@ class CircuitExplorer(ResendOnDisplay, widgets.VBox):
             self.prob_fig.data[1].y = freq.tolist()
             self.prob_fig.data[1].name = f"measured ({self._measured_shots} shots)"
             self.prob_fig.data[1].visible = True
+
+
+def phase_colours(phases: np.ndarray) -> list[str]:
+    """Colour strings of phases in [-π, π] on the cyclic, colour-blind-safe :data:`PHASE_COLORSCALE`.
+
+    >>> phase_colours(np.array([-math.pi, math.pi]))[0] == phase_colours(np.array([math.pi]))[0]
+    True
+    """
+    from plotly.colors import sample_colorscale
+
+    pos = np.clip((np.asarray(phases, dtype=float) + math.pi) / (2 * math.pi), 0.0, 1.0)
+    return sample_colorscale(PHASE_COLORSCALE, pos.tolist()) if len(pos) else []
+
+
+def _phase_text(phase: float) -> str:
+    """Phase as a bar label in units of π: '0', 'π/2', '−π/2', '0.25π'."""
+    k = round(phase / math.pi, 2) + 0.0
+    named = {0.0: "0", 1.0: "π", -1.0: "π", 0.5: "π/2", -0.5: "−π/2", 0.25: "π/4", -0.25: "−π/4",
+             0.75: "3π/4", -0.75: "−3π/4"}
+    return named.get(k, f"{k:.2f}π".replace("-", "−"))
 
 
 def _mini_bloch(x: float, y: float, z: float, size: int = 34) -> str:

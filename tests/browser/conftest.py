@@ -149,3 +149,59 @@ def pytest_runtest_makereport(item, call):
             screenshot(page, f"FAILED_{item.name}")
         except Exception:  # the page may be gone; the failure itself is what matters
             pass
+
+
+# ------------------------------------------------------------------ console errors (shared helper)
+# Messages from the page that are not ours, each with the reason it is ignored:
+KNOWN_NOISE = (
+    "net::ERR_NAME_NOT_RESOLVED",  # offline sandbox: fonts/MathJax CDN requests fail
+    "Unsatisfied version",  # Voilà 0.5 ships JupyterLab 4.2 core packages; federated extensions want 4.6
+    "No satisfying version",  # same
+    "GL Driver Message",  # software WebGL (--disable-gpu) performance notes
+    "willReadFrequently",  # Chromium canvas performance hint inside plotly.js
+    # anywidget 0.11 gives a model 2 s to load its ES module (plotly's is ~5 MB); when several figures load
+    # at once it reports this and drops later updates to that model. Course figures detect it and rebuild
+    # themselves (qmlwidgets.widgets._figure.ResendOnDisplay), and the tests check the plots still change.
+    "[anywidget] Failed to initialize model.",
+    "/voila/api/shutdown/",  # Voilà's page asks to shut its kernel down when the test navigates away (403)
+    "status of 403 (Forbidden)",  # the console line of that same request
+)
+# Messages that are ours even when logged as warnings (bad data we send to plotly):
+OURS_AS_WARNING = ("Invalid color specifier",)
+
+
+class ConsoleLog:
+    """Collects a page's console errors, uncaught exceptions and our warnings; ``course_errors()`` filters noise."""
+
+    def __init__(self, page):
+        self.messages: list[tuple[str, str]] = []
+        page.on("console", lambda m: self.messages.append((m.type, m.text)))
+        page.on("pageerror", lambda e: self.messages.append(("pageerror", str(e))))
+        page.on("response", lambda r: r.status >= 400 and self.messages.append(("http", f"{r.status} {r.url}")))
+
+    def course_errors(self) -> list[str]:
+        out = []
+        for kind, text in self.messages:
+            if any(n in text for n in KNOWN_NOISE):
+                continue
+            if kind in ("error", "pageerror", "http") or any(w in text for w in OURS_AS_WARNING):
+                out.append(f"{kind}: {text[:300]}")
+        return out
+
+    def assert_clean(self) -> None:
+        errors = self.course_errors()
+        assert not errors, f"{len(errors)} console errors from the page: {errors[:5]}"
+
+
+def plot_data(page) -> list[str]:
+    """``gd.data`` of every plotly div in the page (what the learner sees), one JSON string per plot."""
+    return page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].map(g => JSON.stringify(
+        (g.data || []).map(t => [t.name, t.x, t.y, t.z, t.visible, t.text, t.marker && t.marker.color])))""")
+
+
+def wait_for_plot_change(page, before: list[str], timeout_ms: int = 30_000) -> list[str]:
+    """Wait until some plot's ``gd.data`` differs from ``before``; return the new data (fails on timeout)."""
+    page.wait_for_function("""(b) => { const now = [...document.querySelectorAll('.js-plotly-plot')].map(g =>
+        JSON.stringify((g.data || []).map(t => [t.name, t.x, t.y, t.z, t.visible, t.text, t.marker && t.marker.color])));
+        return JSON.stringify(now) !== b; }""", arg=__import__("json").dumps(before), timeout=timeout_ms)
+    return plot_data(page)

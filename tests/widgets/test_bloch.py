@@ -498,3 +498,137 @@ def test_dragging_back_to_the_start_leaves_nothing_to_undo(w):
     assert np.allclose(w.bloch_vectors, [[1, 0, 0]])
     w.undo()
     assert w.state == Statevector([1, 0]) and not w.can_undo
+
+
+# ------------------------------------------------------------------ issue 16/17: bad input, drags, view
+def _in_thread(fn, timeout: float = 20.0):
+    """Run fn in a daemon thread; fail (instead of hanging the suite) if it does not finish in time."""
+    import threading
+
+    box: dict = {}
+
+    def run():
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test thread
+            box["error"] = exc
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    t.join(timeout)
+    assert not t.is_alive(), f"still running after {timeout} s (hang)"
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")
+
+
+@pytest.mark.parametrize("text", ["9**9**9, 0", "-" * 3000 + "1, 0", "(" * 200 + "1" + ")" * 200 + ", 0",
+                                  "2**(2**(2**(2**9))), 1", "1e308*1e308, 0", "exp(1e6), 1", "1" + "+1" * 400])
+def test_hostile_state_text_is_refused_quickly_with_a_message(text):
+    w = BlochExplorer()
+    before = w.state.data.copy()
+    _in_thread(lambda: setattr(w.state_text, "value", text))
+    assert "⚠" in w.message.value
+    assert np.allclose(w.state.data, before)
+
+
+def test_parse_state_text_keeps_legal_expressions():
+    amps = parse_state_text("cos(pi/8), exp(i*pi/4)*sin(pi/8)")
+    assert np.allclose(amps, [np.cos(np.pi / 8), np.exp(1j * np.pi / 4) * np.sin(np.pi / 8)])
+    assert np.allclose(parse_state_text("2**-0.5, -(2**-0.5)"), [2**-0.5, -(2**-0.5)])
+
+
+def test_huge_rotation_angle_draws_an_arc_of_at_most_one_turn():
+    w = BlochExplorer()
+    w.apply("rx", 0, 1e4)
+    arc = xyz(trace(w, "arc"))
+    assert 2 <= len(arc) <= 122  # one point per 3 degrees of at most one turn (was 190,986 points)
+    assert_figure_shows_state(w)
+    with pytest.raises(ValueError, match="too large"):
+        w.apply("rx", 0, 1e308)
+
+
+def test_any_error_in_a_callback_is_shown_and_the_last_good_state_kept(monkeypatch):
+    w = BlochExplorer()
+    w.apply("h")
+    before, undo = w.state.data.copy(), len(w._undo)
+
+    def boom(*a, **k):
+        raise RuntimeError("simulated failure")
+
+    monkeypatch.setattr(S, "rotation_path", boom)
+    w.gate_buttons["x"].click()
+    assert "RuntimeError: simulated failure" in w.message.value
+    assert np.allclose(w.state.data, before) and len(w._undo) == undo
+    assert_figure_shows_state(w)
+    monkeypatch.undo()
+    w.gate_buttons["x"].click()  # works again afterwards
+    assert w.message.value == "" and np.allclose(w.bloch_vectors[0], [1, 0, 0], atol=1e-9)
+
+
+def test_a_drag_from_the_page_is_coalesced_to_the_latest_value_without_animation():
+    async def scenario():
+        w = BlochExplorer()
+        w.drag_interval = 0.05
+        applied = []
+        orig = w.set_angles
+        w.set_angles = lambda *a, **k: (applied.append(a[0]), orig(*a, **k))
+        values = np.linspace(0.1, 2.0, 12)
+        for v in values:  # as the page sends them: set_state holds the property lock
+            w.theta_slider.set_state({"value": float(v)})
+        assert len(applied) == 1  # first value at once, the rest wait for the trailing apply
+        await asyncio.sleep(0.2)
+        assert applied[-1] == pytest.approx(values[-1]) and len(applied) == 2
+        assert w._anim_task is None  # slider moves never animate
+        th, _ = S.angles_from_bloch(w.bloch_vectors[0])
+        assert th == pytest.approx(values[-1])
+        return w
+
+    asyncio.run(scenario())
+
+
+def test_gate_animation_is_short():
+    w = BlochExplorer()
+    assert w.animation_steps <= 6 and (w.animation_steps - 1) * w.animation_delay <= 0.3  # few 3-D redraws
+
+
+def test_default_camera_keeps_lesson_01_state_off_the_line_of_sight():
+    psi = np.array([np.cos(np.pi / 6), np.exp(1j * np.pi / 6) * np.sin(np.pi / 6)])
+    w = BlochExplorer(psi)
+    eye = w.figure.layout.scene.camera.eye
+    d = np.array([eye.x, eye.y, eye.z])
+    r = w.bloch_vectors[0]
+    cos = abs(d @ r) / np.linalg.norm(d) / np.linalg.norm(r)
+    assert cos < 0.5, "the lesson's initial state points (nearly) at the viewer"
+    assert np.linalg.norm(d) >= 1.7  # far enough out for both poles' labels
+
+
+def test_controls_have_names_units_and_tooltips():
+    w = BlochExplorer()
+    assert w.theta_slider.description == "θ (rad)" and w.phi_slider.description == "φ (rad)"
+    assert "rad" in w.angle_slider.description
+    for s in (w.theta_slider, w.phi_slider, w.angle_slider, w.strength_slider):
+        assert s.tooltip and s.readout_format in (".2f", ".3f")
+    assert len(w.basis_buttons.tooltips) == 3 and all(w.basis_buttons.tooltips)
+
+
+def test_lesson_01_text_names_the_histogram_bars_the_widget_draws():
+    import re
+    from pathlib import Path
+
+    import nbformat
+
+    from qmlwidgets.widgets import bloch as B
+
+    colours = {"blue": B._ARROW_COLOR, "grey": B._EXACT_COLOR, "gray": B._EXACT_COLOR}
+    root = Path(__file__).resolve().parents[2]
+    for folder in ("solutions", "lessons"):
+        nb = nbformat.read(root / folder / "01_qubits_and_measurement.ipynb", as_version=4)
+        text = " ".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        pairs = re.findall(r"the (\w+) bars \(legend \*\*(\w+)\*\*\)", text.replace("\n", " "))
+        assert len(pairs) == 2, f"{folder}: the lesson should name both bar colours and legend entries"
+        w = BlochExplorer()
+        shown = {t.name: t.marker.color for t in w.histogram.data}
+        for colour, name in pairs:
+            assert name in shown, f"legend name {name!r} not in the widget ({list(shown)})"
+            assert shown[name] == colours[colour], f"{name!r} bars are not {colour}"

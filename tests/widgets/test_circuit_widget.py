@@ -370,8 +370,11 @@ def test_amplitude_figure_height_and_phase():
     w = CircuitExplorer(num_qubits=1).add("h", 0).add("s", 0)  # (|0> + i|1>)/sqrt2
     amp = w.amp_fig.data[0]
     np.testing.assert_allclose(amp.y, [2**-0.5, 2**-0.5])
-    np.testing.assert_allclose(amp.marker.color, [0, math.pi / 2], atol=1e-12)
-    assert amp.marker.cmin == pytest.approx(-math.pi) and amp.marker.cmax == pytest.approx(math.pi)
+    np.testing.assert_allclose(np.asarray(amp.customdata)[:, 2], [0, math.pi / 2], atol=1e-6)  # phases
+    scale = w.amp_fig.data[1].marker
+    assert scale.cmin == pytest.approx(-math.pi) and scale.cmax == pytest.approx(math.pi)
+    assert all(isinstance(c, str) and c.startswith("rgb") for c in amp.marker.color)  # strings, not numbers
+    assert amp.marker.color[0] != amp.marker.color[1]
 
 
 def test_bloch_table_rows():
@@ -395,3 +398,55 @@ def test_module_docstring_examples_run():
 
     result = doctest.testmod(importlib.import_module("qmlwidgets.widgets.circuit"))
     assert result.attempted > 0 and result.failed == 0
+
+
+# ------------------------------------------------------------------ issue 16/17
+def test_palette_defaults_make_a_bell_state():
+    w = CircuitExplorer(num_qubits=2)
+    w.add_button.click()  # default gate H: on q0
+    w.gate_dropdown.value = "cx"  # control q0 -> target q1 without touching the dropdowns
+    w.add_button.click()
+    assert np.allclose(probs(w), [0.5, 0, 0, 0.5])
+    assert [g.call() for g in w.gates] == ["h(0)", "cx(0, 1)"]
+
+
+def test_absurd_angle_is_refused_and_later_actions_still_work():
+    w = CircuitExplorer(num_qubits=2)
+    palette_add(w, "rx", target=0, angle=1e308)
+    assert "too large" in w.message.value and w.gates == ()
+    w.add("h", 0)
+    assert w.step_label.value.startswith("step 1 of 1") and len(w.gates) == 1
+    with pytest.raises(ValueError):
+        w.add("rx", float("inf"), 0)
+
+
+def test_any_error_in_a_callback_restores_the_model(monkeypatch):
+    w = CircuitExplorer(num_qubits=2)
+    w.add("h", 0)
+    original = w.model._changed
+
+    def half_done(*a, **k):
+        original(*a, **k)
+        raise RuntimeError("simulated failure")
+
+    monkeypatch.setattr(w.model, "_changed", half_done)
+    palette_add(w, "x", target=1)
+    assert "RuntimeError: simulated failure" in w.message.value
+    monkeypatch.undo()
+    assert [g.call() for g in w.gates] == ["h(0)"]
+    assert np.allclose(probs(w), [0.5, 0.5, 0, 0])
+
+
+def test_bloch_table_has_padding_and_angle_box_fits_its_value():
+    w = CircuitExplorer(num_qubits=2)
+    assert "padding" in w.bloch_html.value
+    assert int(w.angle_box.layout.width.rstrip("px")) >= 180 and "rad" in w.angle_box.description
+
+
+def test_phase_colours_are_colour_blind_safe_and_labelled():
+    w = CircuitExplorer(num_qubits=1)
+    w.add("h", 0).add("s", 0)
+    bar, scale = w.amp_fig.data
+    assert scale.marker.colorscale != scale.marker.__class__(colorscale="Phase").colorscale
+    assert "colour-blind" in scale.marker.colorbar.title.text
+    assert list(bar.text) == ["0", "π/2"]  # the sign of ±π/2 is in the text, not only in the colour

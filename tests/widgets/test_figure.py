@@ -61,3 +61,93 @@ def test_slow_optional_iri_grammar_is_not_imported():
             "go.FigureWidget(); print(sys.modules.get('rfc3987_syntax'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "None"
+
+
+# ------------------------------------------------------------------ issue 16: static picture, deaf figures
+import base64  # noqa: E402
+import json  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def _explorers():
+    from qmlwidgets import BlochExplorer, CircuitExplorer
+    from qmlwidgets.widgets.sliderplot import SliderPlot
+
+    return [BlochExplorer(), CircuitExplorer(num_qubits=2).add("h", 0).add("cx", 0, 1), SliderPlot(1.0)]
+
+
+@pytest.mark.parametrize("widget", _explorers(), ids=lambda w: type(w).__name__)
+def test_every_widget_output_carries_a_static_png_of_its_current_view(widget):
+    bundle = widget._repr_mimebundle_()
+    assert WIDGET_VIEW in bundle and bundle["text/plain"] == repr(widget)
+    png = base64.b64decode(bundle["image/png"])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 2000
+
+
+def test_the_snapshot_follows_the_current_data():
+    from qmlwidgets.widgets._snapshot import snapshot_png
+
+    fig = go.Figure(go.Bar(x=["0", "1"], y=[1.0, 0.0]))
+    a = snapshot_png([fig])
+    fig.data[0].y = [0.0, 1.0]
+    assert snapshot_png([fig]) != a
+
+
+def test_a_figure_whose_page_model_went_deaf_is_rebuilt_in_place():
+    from qmlwidgets import BlochExplorer
+
+    w = BlochExplorer()
+    w._repr_mimebundle_()
+    old = w.histogram
+    old._view_answered = True  # a view rendered (it answered once) ...
+    w.apply("x")  # ... but never confirms this edit:
+    old._check_deaf(old._last_trace_edit_id)
+    assert w.histogram is not old and w.histogram in w._bottom_box.children and old not in w._bottom_box.children
+    assert list(w.histogram.data[0].y) == pytest.approx([0.0, 1.0])  # the copy has the current data
+    w.apply("x")
+    assert list(w.histogram.data[0].y) == pytest.approx([1.0, 0.0])  # and the widget draws on the copy
+
+
+def test_a_figure_that_confirms_its_edits_is_kept():
+    from qmlwidgets import BlochExplorer
+
+    w = BlochExplorer()
+    w._repr_mimebundle_()
+    fig = w.histogram
+    w.apply("x")
+    fig._js2py_traceDeltas = {"trace_deltas": [], "trace_edit_id": fig._last_trace_edit_id}  # rendered: probe sent
+    fig._js2py_traceDeltas = {"trace_deltas": [], "trace_edit_id": fig._last_trace_edit_id}  # probe confirmed
+    fig._check_deaf(fig._last_trace_edit_id)
+    assert w.histogram is fig
+
+
+def _widget_outputs():
+    for folder in ("lessons", "solutions", "demos"):
+        for path in sorted((ROOT / folder).glob("*.ipynb")):
+            nb = json.loads(path.read_text())
+            for i, cell in enumerate(nb["cells"]):
+                for out in cell.get("outputs", []):
+                    if WIDGET_VIEW in out.get("data", {}):
+                        yield f"{folder}/{path.name}::cell {i}", out["data"]
+
+
+def test_every_stored_widget_output_has_a_static_image():
+    """GitHub / nbviewer / nbconvert readers see a picture, not a repr (regenerate notebooks after widget changes)."""
+    missing = [where for where, data in _widget_outputs() if not ({"image/png", "image/svg+xml"} & set(data))]
+    assert not missing, f"{len(missing)} stored widget outputs without image/png: {missing[:8]}"
+
+
+def test_the_first_view_answer_triggers_a_probe_edit():
+    from qmlwidgets import BlochExplorer
+
+    w = BlochExplorer()
+    w._repr_mimebundle_()
+    fig = w.histogram
+    before = fig._last_trace_edit_id
+    fig._js2py_traceDeltas = {"trace_deltas": [], "trace_edit_id": before}  # the view rendered
+    assert fig._last_trace_edit_id == before + 1  # a no-op edit the page must confirm
