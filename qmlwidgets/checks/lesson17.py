@@ -48,7 +48,7 @@ def portfolio_qubo(answer: Any, mu: Any, sigma: Any, budget: int, penalty: float
     if A and np.allclose(diff, A * (w * w - w), atol=1e-9):
         return Verdict(False, "The off-diagonal penalty is counted twice: in a SYMMETRIC Q the pair "
                               "i≠j appears as Q[i, j] and Q[j, i], so each gets A (together 2A x_i x_j).")
-    if A and np.allclose(diff, A * (w - w * w), atol=1e-9):
+    if A and np.allclose(diff, A * (w - w * w) / 2, atol=1e-9):
         return Verdict(False, "The off-diagonal penalty is half what it should be: (Σx)² has "
                               "2·x_i x_j for each pair, i.e. A in both Q[i, j] and Q[j, i].")
     if A and np.allclose(diff, A * w, atol=1e-9) or A and np.allclose(diff, -A * w, atol=1e-9):
