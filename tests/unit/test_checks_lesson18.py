@@ -43,7 +43,9 @@ def test_permanent(capsys):
     assert "ALL permutations" in capsys.readouterr().out
     assert not check.permanent_function(lambda M: good_perm(np.real(M)))
     assert "complex matrix" in capsys.readouterr().out
-    assert not check.permanent_function(lambda M: None)
+    assert not check.permanent_function(lambda M: None)           # the student copy's stub
+    assert "no answer yet" in capsys.readouterr().out
+    assert not check.permanent_function(lambda M: None if M.shape[0] > 2 else 1.0)
     assert "forget `return`" in capsys.readouterr().out
     assert not check.permanent_function(lambda M: 0.0)
     assert "For [[1, 2], [3, 4]]" in capsys.readouterr().out
