@@ -38,7 +38,7 @@ PLATFORMS: tuple[Platform, ...] = (
     Platform("superconducting (IBM)", "transmon", "heavy-hex (2–3 neighbours)", "ECR or CZ", 0.3,
              0.995, "Chamberland et al. (2020); IBM Quantum docs, processor types (2025)"),
     Platform("superconducting (Google)", "transmon", "square grid (4 neighbours)", "fSim (iSWAP-like)",
-             0.02, 0.994, "Arute et al. (2019)"),
+             0.012, 0.994, "Arute et al. (2019)"),
     Platform("trapped ions", "hyperfine levels of an ion", "all-to-all (one chain)",
              "Mølmer–Sørensen (XX)", 100.0, 0.999, "Sørensen & Mølmer (1999); Ballance et al. (2016)"),
     Platform("neutral atoms", "atom in an optical tweezer", "reconfigurable (atoms are moved)",
