@@ -91,3 +91,10 @@ def test_extrapolation_is_exact_for_polynomials():
         hn.extrapolate([1, 1], [0.5, 0.4])
     with pytest.raises(ValueError, match="method"):
         hn.extrapolate(s, [1, 2, 3], "cubic")
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    result = doctest.testmod(hn)
+    assert result.attempted > 0 and result.failed == 0

@@ -98,3 +98,12 @@ def test_crossing_interpolates_and_complains():
         qd.crossing([0, 1, 2], [0.1, 0.2, 0.3])
     with pytest.raises(ValueError, match="increasing"):
         qd.crossing([0, 2, 1], [0.1, 0.6, 0.7])
+
+
+@pytest.mark.parametrize("name", ["qmlwidgets.quantum_data", "qmlwidgets.checks._predict"])
+def test_docstring_examples_run(name):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name))
+    assert result.attempted > 0 and result.failed == 0
