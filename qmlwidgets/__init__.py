@@ -24,7 +24,8 @@ _LAZY = {
 }
 _SUBMODULES = {"engine", "states", "landscape", "optimizers", "datasets", "checks", "widgets", "viz",
                "encodings", "kernels", "models", "train", "generative", "qaoa", "chemistry", "noise",
-               "rl", "qkd", "progress", "circuit_model", "qubo", "hardware"}
+               "rl", "qkd", "progress", "circuit_model", "qubo", "hardware",
+               "quantum_data", "honesty"}
 
 __all__ = sorted(_LAZY) + sorted(_SUBMODULES)
 
