@@ -524,11 +524,16 @@ _CACHE_MAX = 256
 
 
 def _hashable(p):
+    """``p`` itself when hashable, else a stand-in key.  Some hashes fail with other errors than
+    TypeError: a ParameterExpression that cancels to a negative constant, e.g. ``(a - a) - 2``,
+    raises OverflowError (Qiskit 2.6); such an expression is keyed by its text."""
     try:
         hash(p)
         return p
     except TypeError:
         return ("id", id(p))
+    except (OverflowError, ValueError):
+        return ("text", type(p).__name__, str(p))
 
 
 def _fingerprint(circuit: QuantumCircuit):

@@ -120,3 +120,24 @@ def test_broadcast_shape_above_the_budget_is_refused(budget) -> None:
         expectation_values(qc, observables, values)
     budget(None)
     assert expectation_values(qc, observables, values).shape == (2000, 2000)
+
+
+def test_expression_that_cancels_to_a_negative_constant_is_simulated_every_time():
+    """hash() of ``(a - a) - 2`` raises OverflowError in Qiskit 2.6; the compile cache must cope."""
+    from qiskit.circuit import Parameter, QuantumCircuit
+    from qiskit.primitives import StatevectorEstimator
+    from qiskit.quantum_info import SparsePauliOp
+
+    from qmlwidgets.engine import Estimator
+
+    a = Parameter("a")
+    qc = QuantumCircuit(1)
+    qc.rx((a - a) - 2.0, 0)
+    qc.ry(a, 0)
+    qc.global_phase = (a - a) - 1.0
+    pub = (qc, SparsePauliOp("Z"), [[0.3], [1.1]])
+    want = StatevectorEstimator().run([pub]).result()[0].data.evs
+    estimator = Estimator()
+    for _ in range(3):  # first sighting, compile, cached
+        got = estimator.run([pub]).result()[0].data.evs
+        assert abs(got - want).max() < 1e-12
