@@ -300,8 +300,10 @@ class ResendOnDisplay:
         if self._rebuilds >= MAX_REBUILDS or old not in figures_in(self):
             return
         self._rebuilds += 1
-        spec = old.to_dict()
-        new = type(old)(data=spec["data"], layout=spec["layout"])
+        # to_plotly_json keeps numpy arrays; to_dict (plotly >= 6) turns them into base64 specs
+        # ({"dtype", "bdata"}) that our views and the page's data checks cannot read.
+        new = type(old)(data=[trace.to_plotly_json() for trace in old.data],
+                        layout=old.layout.to_plotly_json())
         new._deaf_callbacks = [self._rebuild_figure]
         for box in _containers_in(self):
             if any(child is old for child in box.children):

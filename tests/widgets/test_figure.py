@@ -151,3 +151,29 @@ def test_the_first_view_answer_triggers_a_probe_edit():
     before = fig._last_trace_edit_id
     fig._js2py_traceDeltas = {"trace_deltas": [], "trace_edit_id": before}  # the view rendered
     assert fig._last_trace_edit_id == before + 1  # a no-op edit the page must confirm
+
+
+def test_a_rebuilt_figure_keeps_numpy_data_and_syncs_plain_lists():
+    """plotly >= 6 ``to_dict()`` turns arrays into base64 specs; a rebuilt landscape showed a 3×1 'grid'."""
+    import numpy as np
+
+    from qiskit.circuit.library import real_amplitudes
+    from qiskit.quantum_info import SparsePauliOp
+
+    from qmlwidgets import LandscapeExplorer
+
+    w = LandscapeExplorer(real_amplitudes(2, reps=1), SparsePauliOp("ZZ"), seed=1, resolution=9)
+    w._repr_mimebundle_()
+    old = w.fig
+    old._view_answered = True
+    w.set_span(1.0)
+    old._check_deaf(old._last_trace_edit_id)
+    assert w.fig is not old
+    for trace in w.fig.data:
+        for key in ("x", "y", "z"):
+            value = getattr(trace, key, None)
+            assert not isinstance(value, dict), f"{trace.type}.{key} became {value!r:.60}"
+    z = np.asarray(next(t for t in w.fig.data if t.type == "contour").z)
+    assert z.shape == (9, 9)
+    synced = w.fig.get_state()["_widget_data"]
+    assert all(not isinstance(t.get("z"), dict) for t in synced)
