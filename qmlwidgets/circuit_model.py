@@ -33,7 +33,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from ._validate import angle, whole_number
+from .validate import angle, whole_number
 
 __all__ = [
     "GATES",

@@ -26,7 +26,7 @@ import numpy as np
 from qmlwidgets.landscape import (
     Gradient,
     Loss,
-    _as_point,
+    as_point,
     evaluate,
     finite_difference_gradient,
 )
@@ -111,7 +111,7 @@ class _Counter:
 
 
 def _check_common(x0: Any, steps: Any, lr: Any) -> tuple[np.ndarray, int, float]:
-    x0 = _as_point(x0, name="x0")
+    x0 = as_point(x0, name="x0")
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
         raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
     if not (np.isfinite(lr) and lr > 0):

@@ -42,8 +42,8 @@ def project_requirements(extra: str | None = None) -> list[Requirement]:
 def test_lock_file_pins_every_dependency_exactly_with_hashes_inside_pyproject_ranges():
     locked = course_cli().locked_versions()
     text = LOCK.read_text()
-    assert "uv pip compile pyproject.toml --extra test --generate-hashes --universal --python-version 3.11" in text
-    for req in project_requirements() + project_requirements("test"):
+    assert "uv pip compile pyproject.toml --extra course --extra test --generate-hashes --universal --python-version 3.11" in text
+    for req in project_requirements() + project_requirements("course") + project_requirements("test"):
         name = _name(req.name)
         assert name in locked, f"requirements/lock.txt misses {name}: run `python3 course.py lock --keep`"
         assert req.specifier.contains(locked[name], prereleases=True), \
@@ -63,14 +63,14 @@ def test_environment_yml_pins_the_lock_files_versions_and_every_runtime_dependen
     for name, pin in binder.items():
         assert pin.split("==")[1] in locked.get(name, ()), \
             f"environment.yml has {pin}, the lock {locked.get(name)}: run `python3 course.py lock --keep`"
-    for req in project_requirements():
+    for req in project_requirements() + project_requirements("course"):
         assert _name(req.name) in binder, f"environment.yml misses {req.name}: run `python3 course.py lock --keep`"
     assert not {"pytest", "playwright", "nbval"} & set(binder), "Binder needs the runtime dependencies only"
 
 
 def test_environment_yml_installs_the_repo_and_pins_python():
     text = (ROOT / "environment.yml").read_text()
-    assert "- -e ." in text
+    assert "- -e .[course]" in text
     assert re.search(r"- python=3\.11\b", text)
     assert project_python() == ">=3.11"
 
@@ -122,7 +122,7 @@ def test_install_uses_the_lock_file_with_hashes_then_the_course_without_dependen
     assert locked[-3:] == ["--require-hashes", "-r", str(Path("requirements/lock.txt"))]
     assert own[-3:] == ["--no-deps", "-e", "."]
     (ranged,) = course.install_steps(Path("py"), ranges=True)
-    assert ranged[-2:] == ["-e", ".[test]"]
+    assert ranged[-2:] == ["-e", ".[course,test]"]
     monkeypatch.setenv("QML_RANGES", "1")
     assert course.ranges_wanted()
 
