@@ -267,8 +267,8 @@ class _EngineModel:
     def loss_terms(self, outputs: Any, y: Any) -> np.ndarray:
         """Per-sample losses of ``outputs`` against ``y`` (the model's loss; their mean is :meth:`loss`).
 
-        >>> VariationalClassifier(layers=1, loss="mse").loss_terms(np.array([0.5, 1.0]), np.array([0.0, 1.0]))
-        array([0.25, 0.  ])
+        >>> VariationalClassifier(layers=1, loss="hinge").loss_terms(np.array([0.5, -2.0]), np.array([1, 0]))
+        array([0.5, 0. ])
         """
         return _loss_terms(self.loss_name, np.asarray(outputs, dtype=float), np.asarray(y, dtype=float))[0]
 

@@ -615,7 +615,7 @@ def reinforce(env: Any, policy: Any, *, episodes: int = 300, batch_size: int = 1
     takes one Adam step. ``b`` is the mean return of the batch (``baseline=False``: 0).
     The environment's generator is re-seeded from ``seed`` so runs repeat exactly.
     """
-    from qmlcourse.train import Adam
+    from qmlwidgets.optimizers import Adam
 
     episodes = _check_int(episodes, "episodes", 1)
     batch_size = _check_int(batch_size, "batch_size", 1)

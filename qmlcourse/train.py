@@ -8,7 +8,8 @@ One engine pass per step gives the loss, the exact gradient *and* the training m
 (accuracy or MSE), so recording the history is nearly free.
 
 Why not :func:`qmlwidgets.optimizers.adam`? It takes a loss and a gradient as two
-functions (two engine passes per step); here one pass returns both.
+functions (two engine passes per step); here one pass returns both. Both step with the same
+:class:`qmlwidgets.optimizers.Adam`.
 
 Example::
 
@@ -29,42 +30,9 @@ from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["Adam", "TrainingResult", "fit"]
+from qmlwidgets.optimizers import Adam
 
-
-class Adam:
-    """Adam (Kingma & Ba 2015) with bias correction, one :meth:`step` at a time.
-
-    >>> opt = Adam(lr=0.1)
-    >>> x = np.array([1.0])
-    >>> for _ in range(200):
-    ...     x = opt.step(x, 2 * x)          # gradient of x²
-    >>> bool(abs(x[0]) < 0.05)
-    True
-    """
-
-    def __init__(self, lr: float = 0.1, beta1: float = 0.9, beta2: float = 0.999,
-                 eps: float = 1e-8) -> None:
-        if not (np.isfinite(lr) and lr > 0):
-            raise ValueError(f"lr (learning rate) must be a positive number, got {lr!r}")
-        if not (0 <= beta1 < 1 and 0 <= beta2 < 1):
-            raise ValueError(f"beta1 and beta2 must be in [0, 1), got {beta1!r}, {beta2!r}")
-        self.lr, self.beta1, self.beta2, self.eps = float(lr), beta1, beta2, eps
-        self.m: np.ndarray | None = None
-        self.s: np.ndarray | None = None
-        self.t = 0
-
-    def step(self, params: np.ndarray, grad: np.ndarray) -> np.ndarray:
-        """Return the updated parameters (``params`` is not modified)."""
-        g = np.asarray(grad, dtype=float)
-        if self.m is None or self.m.shape != g.shape:
-            self.m, self.s, self.t = np.zeros_like(g), np.zeros_like(g), 0
-        self.t += 1
-        self.m = self.beta1 * self.m + (1 - self.beta1) * g
-        self.s = self.beta2 * self.s + (1 - self.beta2) * g * g
-        m_hat = self.m / (1 - self.beta1 ** self.t)
-        s_hat = self.s / (1 - self.beta2 ** self.t)
-        return np.asarray(params, dtype=float) - self.lr * m_hat / (np.sqrt(s_hat) + self.eps)
+__all__ = ["TrainingResult", "fit"]
 
 
 @dataclass(repr=False)

@@ -7,7 +7,8 @@ import pytest
 from qmlcourse import datasets
 from qmlcourse.models import ReuploadingModel, VariationalClassifier
 from qmlwidgets.optimizers import adam as adam_minimize
-from qmlcourse.train import Adam, TrainingResult, fit
+from qmlcourse.train import TrainingResult, fit
+from qmlwidgets.optimizers import Adam
 
 
 @pytest.fixture(scope="module")
