@@ -164,8 +164,6 @@ class _EngineModel:
 
     def _setup(self, circuit: Any, inputs: Sequence[Any], weights: Sequence[Any],
                observable: Any, loss: str, gradient_method: str) -> None:
-        from qiskit.quantum_info import SparsePauliOp
-
         from qmlwidgets import engine
 
         self.circuit = circuit
@@ -175,18 +173,7 @@ class _EngineModel:
         self._x_cols = np.array([order[p] for p in self.input_parameters], dtype=int)
         self._w_cols = np.array([order[p] for p in self.weight_parameters], dtype=int)
         n = circuit.num_qubits
-        if isinstance(observable, str):
-            label = observable.upper()
-            if len(label) != n or set(label) - set("IXYZ"):
-                raise ValueError(f"observable {observable!r} must be a Pauli label of {n} "
-                                 f"letters from I, X, Y, Z (qubit 0 is the rightmost letter)")
-            observable = SparsePauliOp(label)
-        if not isinstance(observable, SparsePauliOp):
-            raise ValueError("observable must be a Pauli label like 'ZZ' or a SparsePauliOp, "
-                             f"got {type(observable).__name__}")
-        if observable.num_qubits != n:
-            raise ValueError(f"the observable acts on {observable.num_qubits} qubits but the "
-                             f"circuit has {n}")
+        observable = engine.as_observable(observable, n)
         self.observable = observable
         single = len(observable) == 1 and np.isclose(observable.coeffs[0], 1.0)
         self._obs_arg = observable.paulis[0].to_label() if single else observable

@@ -211,26 +211,6 @@ def batched(fn: Callable[[np.ndarray], float]) -> Loss:
 
 
 # ----------------------------------------------------------------------------- circuits
-def _as_observable(observable: Any, num_qubits: int) -> Any:
-    from qiskit.quantum_info import Pauli, SparsePauliOp
-
-    if isinstance(observable, str):
-        try:
-            observable = SparsePauliOp(observable)
-        except Exception as exc:  # qiskit raises QiskitError
-            raise ValueError(f"could not read observable {observable!r} as a Pauli label: "
-                             f"{exc}") from None
-    elif isinstance(observable, Pauli):
-        observable = SparsePauliOp(observable)
-    if not isinstance(observable, SparsePauliOp):
-        raise ValueError("observable must be a SparsePauliOp, a Pauli or a Pauli label like "
-                         f"'ZZ', got {type(observable).__name__}")
-    if observable.num_qubits != num_qubits:
-        raise ValueError(f"the observable acts on {observable.num_qubits} qubits but the "
-                         f"circuit has {num_qubits}")
-    return observable
-
-
 class CircuitLoss:
     """Batched loss ``params (N, P) -> <observable>`` of a parametrised circuit (exact).
 
@@ -253,7 +233,9 @@ class CircuitLoss:
         if circuit.num_parameters == 0:
             raise ValueError("the circuit has no parameters, so it has no loss landscape")
         self.circuit = circuit
-        self.observable = _as_observable(observable, circuit.num_qubits)
+        from qmlwidgets.engine import as_observable
+
+        self.observable = as_observable(observable, circuit.num_qubits)
         self.n_params = circuit.num_parameters
         self.parameter_names = [p.name for p in circuit.parameters]
         self._spectrum: Any = None
