@@ -56,15 +56,15 @@ __all__ = [
     "train_qcbm",
 ]
 
-MAX_QUBITS = 12
+MAX_QCBM_QUBITS = 12  # a Born machine here holds its 2**n probabilities densely
 
 
 # ----------------------------------------------------------------------------- bits
 def _check_n(n_qubits: Any) -> int:
     if isinstance(n_qubits, bool) or not isinstance(n_qubits, (int, np.integer)):
         raise ValueError(f"n_qubits must be an integer, got {n_qubits!r}")
-    if not 1 <= n_qubits <= MAX_QUBITS:
-        raise ValueError(f"n_qubits must be in 1..{MAX_QUBITS}, got {n_qubits}")
+    if not 1 <= n_qubits <= MAX_QCBM_QUBITS:
+        raise ValueError(f"n_qubits must be in 1..{MAX_QCBM_QUBITS}, got {n_qubits}")
     return int(n_qubits)
 
 
@@ -135,8 +135,8 @@ def bars_and_stripes_patterns(rows: int = 2, cols: int = 2) -> np.ndarray:
     (6, 2, 2)
     """
     if not (isinstance(rows, (int, np.integer)) and isinstance(cols, (int, np.integer))
-            and rows >= 1 and cols >= 1 and rows * cols <= MAX_QUBITS):
-        raise ValueError(f"rows and cols must be positive integers with rows*cols <= {MAX_QUBITS}")
+            and rows >= 1 and cols >= 1 and rows * cols <= MAX_QCBM_QUBITS):
+        raise ValueError(f"rows and cols must be positive integers with rows*cols <= {MAX_QCBM_QUBITS}")
     found = set()
     for m in range(2**cols):  # bars: column c is on when bit c of m is set
         found.add(image_to_index(np.tile((m >> np.arange(cols)) & 1, (rows, 1))))

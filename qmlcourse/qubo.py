@@ -19,15 +19,15 @@ from typing import Any
 
 import numpy as np
 
-MAX_QUBITS = 16
+MAX_VARIABLES = 16  # brute force enumerates all 2**n assignments
 
 
 def _square(Q: Any, name: str = "Q") -> np.ndarray:
     A = np.asarray(Q, dtype=float)
     if A.ndim != 2 or A.shape[0] != A.shape[1] or A.shape[0] < 1:
         raise ValueError(f"{name} must be a square n×n matrix, got shape {A.shape}")
-    if A.shape[0] > MAX_QUBITS:
-        raise ValueError(f"{name} has {A.shape[0]} variables; brute force here handles at most {MAX_QUBITS}")
+    if A.shape[0] > MAX_VARIABLES:
+        raise ValueError(f"{name} has {A.shape[0]} variables; brute force here handles at most {MAX_VARIABLES}")
     if not np.all(np.isfinite(A)):
         raise ValueError(f"{name} contains NaN or inf")
     return A
@@ -71,8 +71,8 @@ def synthetic_market(num_assets: int = 5, seed: int = 17) -> tuple[np.ndarray, n
     ((4,), (4, 4), True)
     """
     n = int(num_assets)
-    if not 2 <= n <= MAX_QUBITS:
-        raise ValueError(f"num_assets must be between 2 and {MAX_QUBITS}, got {num_assets!r}")
+    if not 2 <= n <= MAX_VARIABLES:
+        raise ValueError(f"num_assets must be between 2 and {MAX_VARIABLES}, got {num_assets!r}")
     rng = np.random.default_rng(seed)
     mu = np.round(rng.uniform(0.05, 0.15, n), 3)
     beta = rng.uniform(0.5, 1.5, n)                     # exposure to the market factor
@@ -117,8 +117,8 @@ def tsp_qubo(distances: Any, penalty: float) -> tuple[np.ndarray, float]:
         raise ValueError(f"a tour needs at least 3 cities, got {N}")
     m = N - 1
     n = m * m
-    if n > MAX_QUBITS:
-        raise ValueError(f"{N} cities need {n} qubits; at most {MAX_QUBITS} here (use ≤ 5 cities)")
+    if n > MAX_VARIABLES:
+        raise ValueError(f"{N} cities need {n} qubits; at most {MAX_VARIABLES} here (use ≤ 5 cities)")
     A = float(penalty)
     if not (math.isfinite(A) and A >= 0):
         raise ValueError(f"penalty must be finite and non-negative, got {penalty!r}")

@@ -46,7 +46,7 @@ __all__ = [
     "basis_labels",
 ]
 
-MAX_QUBITS = 5
+MAX_QUBITS = states.MAX_EXPLORER_QUBITS  # the explorers' limit, defined once in states
 MAX_SHOTS = 1_000_000
 MAX_ANGLE = 1e6  # radians: larger angles are typing mistakes (and lose all precision mod 2π)
 

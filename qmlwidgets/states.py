@@ -38,7 +38,8 @@ import numpy as np
 from .validate import angle as _angle
 
 __all__ = [
-    "MAX_QUBITS",
+    "MAX_DENSE_QUBITS",
+    "MAX_EXPLORER_QUBITS",
     "GATES",
     "CHANNELS",
     "gate_name",
@@ -77,8 +78,13 @@ __all__ = [
     "sample_counts",
 ]
 
-MAX_QUBITS = 10
-"""Hard ceiling of :func:`as_state_array`'s ``max_qubits`` (dense maths only)."""
+MAX_DENSE_QUBITS = 10
+"""Hard ceiling of :func:`as_state_array`'s ``max_qubits``: the dense small-state maths here (density
+matrices of 4**n entries). The engine's own limit is :data:`qmlwidgets.engine.MAX_QUBITS`."""
+
+MAX_EXPLORER_QUBITS = 5
+"""How many qubits the Bloch and circuit explorers show (one sphere / one row each); defined once here
+for both (``circuit_model.MAX_QUBITS`` and ``widgets.bloch.MAX_QUBITS`` are this value)."""
 
 ATOL = 1e-8
 """Tolerance for normalisation / hermiticity / positivity checks."""
@@ -163,7 +169,7 @@ def as_state_array(state: Any, *, max_qubits: int = 5, name: str = "state") -> n
     from qiskit import QuantumCircuit
     from qiskit.quantum_info import DensityMatrix, Statevector
 
-    max_qubits = min(int(max_qubits), MAX_QUBITS)
+    max_qubits = min(int(max_qubits), MAX_DENSE_QUBITS)
     if isinstance(state, QuantumCircuit):
         return _circuit_state(state, max_qubits, name)
     if isinstance(state, (Statevector, DensityMatrix)):

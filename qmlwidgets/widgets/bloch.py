@@ -39,7 +39,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["BlochExplorer", "parse_state_text"]
 
-MAX_QUBITS = 5
+MAX_QUBITS = S.MAX_EXPLORER_QUBITS
 _TRAIL_SEGMENTS = 40  # trail keeps the last 40 paths per qubit
 _UNDO_DEPTH = 200
 _ZERO_LENGTH = 1e-6  # a Bloch vector shorter than this has no direction
