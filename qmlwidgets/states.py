@@ -446,10 +446,14 @@ def gate_name(name: str) -> str:
     >>> gate_name(" RX "), gate_name("I")
     ('rx', 'id')
     """
+    return _canonical(name, _ALIASES, GATES, "gate")
+
+
+def _canonical(name: str, aliases: dict[str, str], known: Sequence[str], kind: str) -> str:
     key = str(name).strip().lower()
-    key = _ALIASES.get(key, key)
-    if key not in _GATE_ROTATIONS:
-        raise ValueError(f"unknown gate {name!r}; expected one of {', '.join(GATES)}")
+    key = aliases.get(key, key)
+    if key not in known:
+        raise ValueError(f"unknown {kind} {name!r}; expected one of {', '.join(known)}")
     return key
 
 
@@ -625,11 +629,7 @@ def channel_name(name: str) -> str:
     >>> channel_name("Depolarizing")
     'depolarizing'
     """
-    key = str(name).strip().lower()
-    key = _CHANNEL_ALIASES.get(key, key)
-    if key not in CHANNELS:
-        raise ValueError(f"unknown channel {name!r}; expected one of {', '.join(CHANNELS)}")
-    return key
+    return _canonical(name, _CHANNEL_ALIASES, CHANNELS, "channel")
 
 
 def check_strength(strength: float) -> float:

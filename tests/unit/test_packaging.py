@@ -95,9 +95,10 @@ def test_ci_runs_the_readme_test_command():
 def test_public_api_is_lazy():
     import subprocess
     import sys
-    code = "import sys, qmlwidgets; print('qiskit' in sys.modules, 'plotly' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["False", "False"]
+    for package in ("qmlwidgets", "qmlcourse"):
+        code = f"import sys, {package}; print('qiskit' in sys.modules, 'plotly' in sys.modules)"
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+        assert out.split() == ["False", "False"], package
 
 
 def test_lab_command_opens_lesson_00_with_the_whole_course_in_the_file_browser(monkeypatch):
