@@ -74,9 +74,9 @@ def install_fingerprint(ranges: bool) -> str:
 
 
 def install_steps(py: Path, ranges: bool) -> list[list]:
-    """pip commands: the hash-checked lock file, then the course itself without dependencies."""
+    """pip commands: the hash-checked lock file (kit, course extra, tests), then the repo without dependencies."""
     if ranges:
-        return [[py, "-m", "pip", "install", "--quiet", "-e", ".[test]"]]
+        return [[py, "-m", "pip", "install", "--quiet", "-e", ".[course,test]"]]
     return [[py, "-m", "pip", "install", "--quiet", "--require-hashes", "-r", LOCK.relative_to(ROOT)],
             [py, "-m", "pip", "install", "--quiet", "--no-deps", "-e", "."]]
 
@@ -155,9 +155,10 @@ def _norm(name: str) -> str:
 
 
 def project_requirements() -> list[str]:
-    """Names of the runtime and test dependencies in pyproject.toml (no version ranges)."""
+    """Names of the kit's, the course extra's and the test dependencies in pyproject.toml (no ranges)."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    reqs = project["dependencies"] + project["optional-dependencies"]["test"]
+    extras = project["optional-dependencies"]
+    reqs = project["dependencies"] + extras["course"] + extras["test"]
     return [_norm(re.split(r"[<>=!~\[ ;]", r, maxsplit=1)[0]) for r in reqs]
 
 
@@ -245,18 +246,20 @@ def lock() -> int:
         sys.exit("lock: could not install uv")
     uv = BIN / ("uv.exe" if os.name == "nt" else "uv")
     keep = "--keep" in sys.argv[2:]
-    code = run(uv, "pip", "compile", "pyproject.toml", "--extra", "test", "--generate-hashes", "--universal",
+    code = run(uv, "pip", "compile", "pyproject.toml", "--extra", "course", "--extra", "test", "--generate-hashes", "--universal",
                "--python-version", "3.11", *([] if keep else ["--upgrade"]), "--quiet", "-o", LOCK.relative_to(ROOT))
     if code:
         return code
     # Binder runs Linux x86_64 and conda-forge's newest Python 3.11.x: the runtime dependencies
-    # only, at the lock's versions (where the lock splits on the 3.11 patch level, the newer side).
-    runtime = subprocess.run([str(uv), "pip", "compile", "pyproject.toml", "-c", str(LOCK.relative_to(ROOT)),
+    # only (the kit and the course extra), at the lock's versions (where the lock splits on the 3.11
+    # patch level, the newer side).
+    runtime = subprocess.run([str(uv), "pip", "compile", "pyproject.toml", "--extra", "course",
+                              "-c", str(LOCK.relative_to(ROOT)),
                               "--python-version", "3.11.14", "--python-platform", "x86_64-manylinux_2_28",
                               "--no-header", "--no-annotate", "--quiet"],
                              cwd=ROOT, capture_output=True, text=True, check=True).stdout
     pins = [line.strip() for line in runtime.splitlines() if "==" in line]
-    (ROOT / "environment.yml").write_text(ENV_YML_HEAD + "".join(f"      - {p}\n" for p in pins) + "      - -e .\n")
+    (ROOT / "environment.yml").write_text(ENV_YML_HEAD + "".join(f"      - {p}\n" for p in pins) + "      - -e .[course]\n")
     print(f"Wrote {LOCK.relative_to(ROOT)} and environment.yml ({len(pins)} runtime pins). "
           "Next: python3 course.py test (after a canary run, see CONTRIBUTING.md).")
     return 0

@@ -17,7 +17,7 @@ from typing import Callable
 
 import numpy as np
 
-from qmlwidgets.circuit_model import reduced_state_backend, sampler_backend
+from qmlwidgets.circuit_model import sampler_backend
 from qmlwidgets.widgets.circuit import CircuitExplorer
 
 TARGET_MS = 30.0
@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     err = float(np.abs(m.state() - Statevector(w.bound_circuit).data).max())
 
     print(f"CircuitExplorer, 5 qubits, 30 gates, {reps} repeats  "
-          f"(reduced states: {reduced_state_backend()}; sampler: {sampler_backend()})")
+          f"(sampler: {sampler_backend()})")
     load = _loadavg()
     print(f"machine load average (1 min): {load}   cores: {os.cpu_count()}")
     print(f"{'operation':34s} {'wall median':>11s} {'wall p90':>9s} {'CPU median':>11s}  target {TARGET_MS:.0f} ms")

@@ -1,4 +1,6 @@
-"""qmlwidgets: the companion package of the hands-on quantum machine learning course.
+"""qmlwidgets: a small widget kit for exploring quantum circuits — a fast exact simulator behind
+Qiskit's primitives V2, widget-free models (states, circuits, loss landscapes) and three explorers
+(Bloch sphere, circuit, loss landscape). It never imports the course package ``qmlcourse``.
 
 Heavy parts (Qiskit, plotly, ipywidgets) are imported lazily, on first use::
 
@@ -22,10 +24,8 @@ _LAZY = {
     "BarrenPlateauView": "qmlwidgets.widgets.landscape",
     "SliderPlot": "qmlwidgets.widgets.sliderplot",
 }
-_SUBMODULES = {"engine", "states", "landscape", "optimizers", "datasets", "checks", "widgets", "viz",
-               "encodings", "kernels", "models", "train", "generative", "qaoa", "chemistry", "noise",
-               "rl", "qkd", "progress", "circuit_model", "qubo", "hardware",
-               "quantum_data", "honesty"}
+_SUBMODULES = {"engine", "states", "circuit_model", "landscape", "reconstruct", "optimizers", "ties",
+               "validate", "widgets"}
 
 __all__ = sorted(_LAZY) + sorted(_SUBMODULES)
 

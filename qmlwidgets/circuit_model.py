@@ -33,7 +33,8 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from ._validate import angle, whole_number
+from . import states
+from .validate import angle, whole_number
 
 __all__ = [
     "GATES",
@@ -45,7 +46,7 @@ __all__ = [
     "basis_labels",
 ]
 
-MAX_QUBITS = 5
+MAX_QUBITS = states.MAX_EXPLORER_QUBITS  # the explorers' limit, defined once in states
 MAX_SHOTS = 1_000_000
 MAX_ANGLE = 1e6  # radians: larger angles are typing mistakes (and lose all precision mod 2π)
 
@@ -213,51 +214,15 @@ def basis_labels(num_qubits: int) -> list[str]:
     return [format(i, f"0{num_qubits}b") for i in range(2**num_qubits)]
 
 
-# -------------------------------------------------- reduced states (states.py if present)
+# -------------------------------------------------- reduced states (qmlwidgets.states)
 def _bloch_vectors(psi: np.ndarray, n: int) -> np.ndarray:
     """(n, 3) array of each qubit's reduced Bloch vector."""
-    fn = _states_fn("bloch_vectors")
-    if fn is not None:
-        return np.asarray(fn(psi), dtype=float).reshape(n, 3)
-    from qiskit.quantum_info import Statevector, partial_trace
-
-    sv = Statevector(psi)
-    out = np.empty((n, 3))
-    for q in range(n):
-        rho = partial_trace(sv, [j for j in range(n) if j != q]).data if n > 1 else np.outer(psi, psi.conj())
-        out[q] = (2 * rho[1, 0].real, 2 * rho[1, 0].imag, (rho[0, 0] - rho[1, 1]).real)
-    return out
+    return np.asarray(states.bloch_vectors(psi), dtype=float).reshape(n, 3)
 
 
 def _cut_entropy(psi: np.ndarray, n: int, cut: Sequence[int]) -> float:
     """Von Neumann entropy (bits) of the qubits in ``cut``."""
-    fn = _states_fn("entanglement_entropy")
-    if fn is not None:
-        return float(fn(psi, list(cut)))
-    from qiskit.quantum_info import Statevector, entropy, partial_trace
-
-    traced = [q for q in range(n) if q not in cut]
-    return float(max(0.0, entropy(partial_trace(Statevector(psi), traced), base=2)))
-
-
-_STATES_CACHE: dict[str, Any] = {}
-
-
-def _states_fn(name: str) -> Any:
-    """The function ``name`` of qmlwidgets.states when that module provides it, else None."""
-    if name not in _STATES_CACHE:
-        try:
-            from qmlwidgets import states  # noqa: PLC0415
-        except ImportError:
-            _STATES_CACHE[name] = None
-        else:
-            _STATES_CACHE[name] = getattr(states, name, None)
-    return _STATES_CACHE[name]
-
-
-def reduced_state_backend() -> str:
-    """Which maths the model uses for Bloch vectors/entropy: ``'states.py'`` or ``'qiskit.quantum_info'``."""
-    return "states.py" if _states_fn("bloch_vectors") is not None else "qiskit.quantum_info"
+    return float(states.entanglement_entropy(psi, list(cut)))
 
 
 # ----------------------------------------------------------------------- the model
@@ -851,7 +816,7 @@ class CircuitModel:
         """Sample the final state (current step) ``shots`` times; counts keyed by Qiskit bitstrings.
 
         Seeded: a model built with the same seed gives the same sequence of results.
-        Uses ``qmlwidgets.engine.Sampler`` when available, else Qiskit's StatevectorSampler.
+        Uses ``qmlwidgets.engine.Sampler``.
         """
         s = whole_number(shots, "shots", 1, MAX_SHOTS)
         qc = self.circuit(step=self.step, bound=True)
@@ -864,22 +829,11 @@ class CircuitModel:
 
 
 def sampler_backend() -> str:
-    """Name of the sampler :meth:`CircuitModel.measure` uses."""
-    return "qmlwidgets.engine.Sampler" if _engine_sampler() is not None else "qiskit StatevectorSampler"
-
-
-def _engine_sampler() -> Any:
-    try:
-        from qmlwidgets.engine import Sampler  # noqa: PLC0415
-    except ImportError:
-        return None
-    return Sampler
+    """Name of the sampler :meth:`CircuitModel.measure` uses: always the engine's."""
+    return "qmlwidgets.engine.Sampler"
 
 
 def _make_sampler(seed: int) -> Any:
-    engine_sampler = _engine_sampler()
-    if engine_sampler is not None:
-        return engine_sampler(seed=seed)
-    from qiskit.primitives import StatevectorSampler
+    from qmlwidgets.engine import Sampler  # here, not at the top: the engine imports Qiskit (slow)
 
-    return StatevectorSampler(seed=seed)
+    return Sampler(seed=seed)

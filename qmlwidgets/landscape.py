@@ -35,6 +35,10 @@ import numpy as np
 from qmlwidgets.reconstruct import interpolation_matrix, nodes
 
 __all__ = [
+    "as_point",
+    "check_resolution",
+    "check_shots",
+    "project",
     "Loss",
     "Gradient",
     "MIN_RESOLUTION",
@@ -82,7 +86,13 @@ METHODS = ("auto", "direct", "reconstruct")
 
 
 # ----------------------------------------------------------------------------- validation
-def _as_point(point: Any, n_params: int | None = None, name: str = "point") -> np.ndarray:
+def as_point(point: Any, n_params: int | None = None, name: str = "point") -> np.ndarray:
+    """``point`` as a finite 1-D float array (of ``n_params`` entries when given), or a ValueError
+    naming ``name``.
+
+    >>> as_point([0, 1.5])
+    array([0. , 1.5])
+    """
     arr = np.asarray(point, dtype=float)
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(f"{name} must be a 1-D array of parameter values, got shape {arr.shape}")
@@ -105,7 +115,12 @@ def _as_direction(direction: Any, n_params: int, name: str = "direction") -> np.
     return arr
 
 
-def _check_resolution(resolution: Any, name: str = "resolution") -> int:
+def check_resolution(resolution: Any, name: str = "resolution") -> int:
+    """A scan resolution as an int in [MIN_RESOLUTION, MAX_RESOLUTION], or a ValueError naming ``name``.
+
+    >>> check_resolution(41)
+    41
+    """
     if isinstance(resolution, (bool, np.bool_)) or not isinstance(resolution, (int, np.integer)):
         raise ValueError(f"{name} must be an integer, got {resolution!r}")
     r = int(resolution)
@@ -196,26 +211,6 @@ def batched(fn: Callable[[np.ndarray], float]) -> Loss:
 
 
 # ----------------------------------------------------------------------------- circuits
-def _as_observable(observable: Any, num_qubits: int) -> Any:
-    from qiskit.quantum_info import Pauli, SparsePauliOp
-
-    if isinstance(observable, str):
-        try:
-            observable = SparsePauliOp(observable)
-        except Exception as exc:  # qiskit raises QiskitError
-            raise ValueError(f"could not read observable {observable!r} as a Pauli label: "
-                             f"{exc}") from None
-    elif isinstance(observable, Pauli):
-        observable = SparsePauliOp(observable)
-    if not isinstance(observable, SparsePauliOp):
-        raise ValueError("observable must be a SparsePauliOp, a Pauli or a Pauli label like "
-                         f"'ZZ', got {type(observable).__name__}")
-    if observable.num_qubits != num_qubits:
-        raise ValueError(f"the observable acts on {observable.num_qubits} qubits but the "
-                         f"circuit has {num_qubits}")
-    return observable
-
-
 class CircuitLoss:
     """Batched loss ``params (N, P) -> <observable>`` of a parametrised circuit (exact).
 
@@ -238,7 +233,9 @@ class CircuitLoss:
         if circuit.num_parameters == 0:
             raise ValueError("the circuit has no parameters, so it has no loss landscape")
         self.circuit = circuit
-        self.observable = _as_observable(observable, circuit.num_qubits)
+        from qmlwidgets.engine import as_observable
+
+        self.observable = as_observable(observable, circuit.num_qubits)
         self.n_params = circuit.num_parameters
         self.parameter_names = [p.name for p in circuit.parameters]
         self._spectrum: Any = None
@@ -489,7 +486,7 @@ def random_directions(n_params: int, n: int = 2, *, seed: int | None = 0,
         if point is None:
             raise ValueError("filter_normalized=True needs the point (its group norms set the "
                              "scale)")
-        point = _as_point(point, n_params)
+        point = as_point(point, n_params)
         dirs = np.array([filter_normalize(d, point, groups) for d in dirs])
     return dirs
 
@@ -587,7 +584,7 @@ class Scan2D:
 
     def project(self, params: Any) -> np.ndarray:
         """Plane coordinates (N, 2) of parameter vectors (least squares; exact if in plane)."""
-        return _project(params, self.point, self.dir_x, self.dir_y)
+        return project(params, self.point, self.dir_x, self.dir_y)
 
     def argmin(self) -> tuple[float, float, float]:
         """``(a, b, value)`` of the lowest grid point."""
@@ -600,7 +597,13 @@ class Scan2D:
                 f"n_params={self.point.size})")
 
 
-def _project(params: Any, origin: np.ndarray, dx: np.ndarray, dy: np.ndarray) -> np.ndarray:
+def project(params: Any, origin: np.ndarray, dx: np.ndarray, dy: np.ndarray) -> np.ndarray:
+    """Plane coordinates ``(N, 2)`` of parameter rows: least squares in the plane through ``origin``
+    spanned by ``dx``, ``dy`` (how a trajectory is drawn on a 2-D scan).
+
+    >>> project([[1.0, 2.0, 0.0]], np.zeros(3), np.array([1.0, 0, 0]), np.array([0, 1.0, 0])).round(6)
+    array([[1., 2.]])
+    """
     params = np.atleast_2d(np.asarray(params, dtype=float))
     basis = np.stack([dx, dy], axis=1)  # (P, 2)
     coords, *_ = np.linalg.lstsq(basis, (params - origin).T, rcond=None)
@@ -704,7 +707,13 @@ def _check_method(method: Any) -> str:
     return method
 
 
-def _check_shots(shots: Any, loss: Loss) -> int | None:
+def check_shots(shots: Any, loss: Loss) -> int | None:
+    """``shots`` as a positive int (None for exact values), or a ValueError: shots need a positive
+    whole number and a circuit loss (:func:`circuit_loss`), whose Pauli terms are sampled.
+
+    >>> check_shots(None, lambda p: p.sum(axis=1)) is None
+    True
+    """
     if shots is None:
         return None
     if isinstance(shots, (bool, np.bool_)) or not isinstance(shots, (int, np.integer)) \
@@ -735,7 +744,7 @@ def _scan_values(loss: Loss, point: np.ndarray, coords: list[np.ndarray],
     """Loss on the tensor grid ``point + sum_k coords[k] * dirs[k]`` (1 or 2 axes), shaped
     ``(len(coords[-1]), ..., len(coords[0]))``; returns ``(values, method used, evaluations)``."""
     method = _check_method(method)
-    shots = _check_shots(shots, loss)
+    shots = check_shots(shots, loss)
     direct = int(np.prod([c.size for c in coords]))
     plan = ReconstructionPlan(None, "direct evaluation was asked for")
     if method != "direct":
@@ -806,10 +815,10 @@ def scan_1d(loss: Loss, point: Any, direction: Any, span: Any = (-math.pi, math.
         >>> s.values.round(6), s.method
         (array([-1.,  1., -1.]), 'direct')
     """
-    point = _as_point(point)
+    point = as_point(point)
     direction = _as_direction(direction, point.size, "direction")
     lo, hi = _as_span(span)
-    r = _check_resolution(resolution)
+    r = check_resolution(resolution)
     alphas = np.linspace(lo, hi, r)
     values, used, n = _scan_values(loss, point, [alphas], [direction], method, shots, seed)
     return Scan1D(alphas, values, point, direction, used, n, shots)
@@ -836,7 +845,7 @@ def scan_2d(loss: Loss, point: Any, dir_x: Any, dir_y: Any, span: Any = (-math.p
                [-1.,  1., -1.],
                [ 1., -1.,  1.]])
     """
-    point = _as_point(point)
+    point = as_point(point)
     dx = _as_direction(dir_x, point.size, "dir_x")
     dy = _as_direction(dir_y, point.size, "dir_y")
     cos = abs(dx @ dy) / (np.linalg.norm(dx) * np.linalg.norm(dy))
@@ -844,9 +853,9 @@ def scan_2d(loss: Loss, point: Any, dir_x: Any, dir_y: Any, span: Any = (-math.p
         raise ValueError("dir_x and dir_y are parallel, so they do not span a plane; "
                          "choose independent directions")
     if isinstance(resolution, (tuple, list)):
-        rx, ry = (_check_resolution(r) for r in resolution)
+        rx, ry = (check_resolution(r) for r in resolution)
     else:
-        rx = ry = _check_resolution(resolution)
+        rx = ry = check_resolution(resolution)
     xlo, xhi = _as_span(span)
     ylo, yhi = _as_span(span if span_y is None else span_y, "span_y")
     x = np.linspace(xlo, xhi, rx)
@@ -871,8 +880,8 @@ def interpolate(loss: Loss, start: Any, end: Any, resolution: int = 51,
         >>> s.values
         array([0. , 0.5, 2. ])
     """
-    start = _as_point(start, name="start")
-    end = _as_point(end, start.size, name="end")
+    start = as_point(start, name="start")
+    end = as_point(end, start.size, name="end")
     direction = end - start
     if not np.linalg.norm(direction) > 0:
         raise ValueError("start and end are the same point; nothing to interpolate")
@@ -942,7 +951,7 @@ def pca_plane(trajectory: Any, origin: str | Any = "last") -> PCAPlane:
             raise ValueError(f"origin must be 'last', 'mean', 'first' or a vector, got {origin!r}")
         o = {"last": traj[-1], "mean": traj.mean(axis=0), "first": traj[0]}[origin].copy()
     else:
-        o = _as_point(origin, traj.shape[1], "origin")
+        o = as_point(origin, traj.shape[1], "origin")
     coords = np.stack([(traj - o) @ dirs[0], (traj - o) @ dirs[1]], axis=1)
     return PCAPlane(o, dirs[0], dirs[1], ratio, coords)
 
@@ -1009,10 +1018,10 @@ def gradient_field(loss: Loss | None, point: Any, dir_x: Any, dir_y: Any,
                [-2.,  0.,  2.],
                [-2.,  0.,  2.]])
     """
-    point = _as_point(point)
+    point = as_point(point)
     dx = _as_direction(dir_x, point.size, "dir_x")
     dy = _as_direction(dir_y, point.size, "dir_y")
-    r = _check_resolution(resolution)
+    r = check_resolution(resolution)
     lo, hi = _as_span(span)
     x = np.linspace(lo, hi, r)
     y = x.copy()
@@ -1078,7 +1087,7 @@ def hessian(loss: Loss, point: Any, *, grad: Gradient | None = None, method: str
         array([[2., 3.],
                [3., 0.]])
     """
-    point = _as_point(point)
+    point = as_point(point)
     p = point.size
     if method == "auto":
         if isinstance(loss, CircuitLoss) and shift_rule_applies(loss.circuit):

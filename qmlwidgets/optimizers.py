@@ -26,7 +26,7 @@ import numpy as np
 from qmlwidgets.landscape import (
     Gradient,
     Loss,
-    _as_point,
+    as_point,
     evaluate,
     finite_difference_gradient,
 )
@@ -38,6 +38,7 @@ __all__ = [
     "gradient_descent",
     "momentum",
     "adam",
+    "Adam",
     "spsa",
     "cobyla",
     "lbfgsb",
@@ -111,7 +112,7 @@ class _Counter:
 
 
 def _check_common(x0: Any, steps: Any, lr: Any) -> tuple[np.ndarray, int, float]:
-    x0 = _as_point(x0, name="x0")
+    x0 = as_point(x0, name="x0")
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
         raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
     if not (np.isfinite(lr) and lr > 0):
@@ -193,10 +194,46 @@ def momentum(loss: Loss, x0: Any, *, grad: Gradient | None = None, steps: int = 
     return _first_order(loss, x0, update, "momentum", grad, steps, callback)
 
 
+class Adam:
+    """Adam (Kingma & Ba 2015) with bias correction, one :meth:`step` at a time.
+
+    >>> opt = Adam(lr=0.1)
+    >>> x = np.array([1.0])
+    >>> for _ in range(200):
+    ...     x = opt.step(x, 2 * x)          # gradient of x²
+    >>> bool(abs(x[0]) < 0.05)
+    True
+    """
+
+    def __init__(self, lr: float = 0.1, beta1: float = 0.9, beta2: float = 0.999,
+                 eps: float = 1e-8) -> None:
+        if not (np.isfinite(lr) and lr > 0):
+            raise ValueError(f"lr (learning rate) must be a positive number, got {lr!r}")
+        if not (0 <= beta1 < 1 and 0 <= beta2 < 1):
+            raise ValueError(f"beta1 and beta2 must be in [0, 1), got {beta1!r}, {beta2!r}")
+        self.lr, self.beta1, self.beta2, self.eps = float(lr), beta1, beta2, eps
+        self.m: np.ndarray | None = None
+        self.s: np.ndarray | None = None
+        self.t = 0
+
+    def step(self, params: np.ndarray, grad: np.ndarray) -> np.ndarray:
+        """Return the updated parameters (``params`` is not modified)."""
+        g = np.asarray(grad, dtype=float)
+        if self.m is None or self.m.shape != g.shape:
+            self.m, self.s, self.t = np.zeros_like(g), np.zeros_like(g), 0
+        self.t += 1
+        self.m = self.beta1 * self.m + (1 - self.beta1) * g
+        self.s = self.beta2 * self.s + (1 - self.beta2) * g * g
+        m_hat = self.m / (1 - self.beta1 ** self.t)
+        s_hat = self.s / (1 - self.beta2 ** self.t)
+        return np.asarray(params, dtype=float) - self.lr * m_hat / (np.sqrt(s_hat) + self.eps)
+
+
+
 def adam(loss: Loss, x0: Any, *, grad: Gradient | None = None, steps: int = 100,
          lr: float = 0.1, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
          callback: Callback | None = None) -> OptimizationResult:
-    """Adam (Kingma & Ba 2015) with bias correction.
+    """Adam (Kingma & Ba 2015) with bias correction: :class:`Adam` steps, recorded.
 
     Example::
 
@@ -205,18 +242,8 @@ def adam(loss: Loss, x0: Any, *, grad: Gradient | None = None, steps: int = 100,
         True
     """
     x0, steps, lr = _check_common(x0, steps, lr)
-    m = np.zeros_like(x0)
-    s = np.zeros_like(x0)
-
-    def update(x: np.ndarray, g: np.ndarray, k: int) -> np.ndarray:
-        nonlocal m, s
-        m = beta1 * m + (1 - beta1) * g
-        s = beta2 * s + (1 - beta2) * g * g
-        m_hat = m / (1 - beta1**k)
-        s_hat = s / (1 - beta2**k)
-        return x - lr * m_hat / (np.sqrt(s_hat) + eps)
-
-    return _first_order(loss, x0, update, "adam", grad, steps, callback)
+    opt = Adam(lr, beta1, beta2, eps)
+    return _first_order(loss, x0, lambda x, g, k: opt.step(x, g), "adam", grad, steps, callback)
 
 
 def spsa(loss: Loss, x0: Any, *, steps: int = 100, lr: float = 0.1, perturbation: float = 0.1,

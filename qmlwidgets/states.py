@@ -35,12 +35,17 @@ from typing import Any
 
 import numpy as np
 
-from ._validate import angle as _angle
+from .validate import angle as _angle
 
 __all__ = [
-    "MAX_QUBITS",
+    "MAX_DENSE_QUBITS",
+    "MAX_EXPLORER_QUBITS",
     "GATES",
     "CHANNELS",
+    "gate_name",
+    "takes_angle",
+    "channel_name",
+    "check_strength",
     "BASES",
     "as_state_array",
     "num_qubits",
@@ -73,8 +78,13 @@ __all__ = [
     "sample_counts",
 ]
 
-MAX_QUBITS = 10
-"""Hard ceiling of :func:`as_state_array`'s ``max_qubits`` (dense maths only)."""
+MAX_DENSE_QUBITS = 10
+"""Hard ceiling of :func:`as_state_array`'s ``max_qubits``: the dense small-state maths here (density
+matrices of 4**n entries). The engine's own limit is :data:`qmlwidgets.engine.MAX_QUBITS`."""
+
+MAX_EXPLORER_QUBITS = 5
+"""How many qubits the Bloch and circuit explorers show (one sphere / one row each); defined once here
+for both (``circuit_model.MAX_QUBITS`` and ``widgets.bloch.MAX_QUBITS`` are this value)."""
 
 ATOL = 1e-8
 """Tolerance for normalisation / hermiticity / positivity checks."""
@@ -159,7 +169,7 @@ def as_state_array(state: Any, *, max_qubits: int = 5, name: str = "state") -> n
     from qiskit import QuantumCircuit
     from qiskit.quantum_info import DensityMatrix, Statevector
 
-    max_qubits = min(int(max_qubits), MAX_QUBITS)
+    max_qubits = min(int(max_qubits), MAX_DENSE_QUBITS)
     if isinstance(state, QuantumCircuit):
         return _circuit_state(state, max_qubits, name)
     if isinstance(state, (Statevector, DensityMatrix)):
@@ -429,12 +439,31 @@ def entanglement_entropy(state: Any, qubits: Sequence[int], base: float = 2) -> 
 
 
 # --------------------------------------------------------------------------- gates as rotations
-def _gate_name(name: str) -> str:
+def gate_name(name: str) -> str:
+    """The canonical key of a single-qubit gate name (case and aliases such as ``"i"`` folded), or a
+    ValueError listing :data:`GATES`.
+
+    >>> gate_name(" RX "), gate_name("I")
+    ('rx', 'id')
+    """
+    return _canonical(name, _ALIASES, GATES, "gate")
+
+
+def _canonical(name: str, aliases: dict[str, str], known: Sequence[str], kind: str) -> str:
     key = str(name).strip().lower()
-    key = _ALIASES.get(key, key)
-    if key not in _GATE_ROTATIONS:
-        raise ValueError(f"unknown gate {name!r}; expected one of {', '.join(GATES)}")
+    key = aliases.get(key, key)
+    if key not in known:
+        raise ValueError(f"unknown {kind} {name!r}; expected one of {', '.join(known)}")
     return key
+
+
+def takes_angle(gate: str) -> bool:
+    """True for the rotation gates whose angle is free (``rx``, ``ry``, ``rz``), False for fixed gates.
+
+    >>> takes_angle("ry"), takes_angle("H")
+    (True, False)
+    """
+    return _GATE_ROTATIONS[gate_name(gate)][1] is None
 
 
 def _check_angle(key: str, angle: float | None) -> float | None:
@@ -455,7 +484,7 @@ def gate_axis_angle(name: str, angle: float | None = None) -> tuple[np.ndarray, 
     >>> axis, ang = gate_axis_angle("h"); axis.round(4).tolist(), round(ang, 4)
     ([0.7071, 0.0, 0.7071], 3.1416)
     """
-    key = _gate_name(name)
+    key = gate_name(name)
     a = _check_angle(key, angle)
     axis, fixed = _GATE_ROTATIONS[key]
     return np.array(axis, dtype=float), float(fixed if a is None else a)
@@ -482,7 +511,7 @@ def gate_matrix(name: str, angle: float | None = None) -> np.ndarray:
     >>> gate_matrix("x").real.tolist()
     [[0.0, 1.0], [1.0, 0.0]]
     """
-    key = _gate_name(name)
+    key = gate_name(name)
     a = _check_angle(key, angle)
     if a is None:
         return _GATE_MATRICES[key].copy()
@@ -593,15 +622,22 @@ def apply_unitary(state: Any, unitary: Any, qubit: int = 0) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- channels
-def _channel_name(name: str) -> str:
-    key = str(name).strip().lower()
-    key = _CHANNEL_ALIASES.get(key, key)
-    if key not in CHANNELS:
-        raise ValueError(f"unknown channel {name!r}; expected one of {', '.join(CHANNELS)}")
-    return key
+def channel_name(name: str) -> str:
+    """The canonical key of a noise channel name (case and aliases folded), or a ValueError listing
+    :data:`CHANNELS`.
+
+    >>> channel_name("Depolarizing")
+    'depolarizing'
+    """
+    return _canonical(name, _CHANNEL_ALIASES, CHANNELS, "channel")
 
 
-def _check_strength(strength: float) -> float:
+def check_strength(strength: float) -> float:
+    """A channel strength as a float in [0, 1], or a ValueError saying what is expected.
+
+    >>> check_strength("0.25")
+    0.25
+    """
     try:
         p = float(strength)
     except (TypeError, ValueError):
@@ -624,8 +660,8 @@ def kraus_operators(name: str, strength: float) -> list[np.ndarray]:
     >>> [k.shape for k in kraus_operators("amplitude_damping", 0.1)]
     [(2, 2), (2, 2)]
     """
-    key = _channel_name(name)
-    p = _check_strength(strength)
+    key = channel_name(name)
+    p = check_strength(strength)
     if key == "depolarizing":
         return [np.sqrt(1 - 3 * p / 4) * _I2] + [np.sqrt(p / 4) * s for s in _PAULIS]
     if key == "amplitude_damping":
@@ -664,8 +700,8 @@ def channel_bloch_map(name: str, strength: float) -> tuple[np.ndarray, np.ndarra
     >>> M, c = channel_bloch_map("depolarizing", 0.25); np.diag(M).tolist(), c.tolist()
     ([0.75, 0.75, 0.75], [0.0, 0.0, 0.0])
     """
-    key = _channel_name(name)
-    p = _check_strength(strength)
+    key = channel_name(name)
+    p = check_strength(strength)
     if key == "depolarizing":
         return np.eye(3) * (1 - p), np.zeros(3)
     if key == "amplitude_damping":
@@ -682,7 +718,7 @@ def channel_path(vector: Sequence[float] | np.ndarray, name: str, strength: floa
     [[0.0, 0.0, 1.0], [0.0, 0.0, 0.5], [0.0, 0.0, 0.0]]
     """
     r = np.asarray(vector, dtype=float)
-    p = _check_strength(strength)
+    p = check_strength(strength)
     out = np.empty((int(num_points), 3))
     for i, s in enumerate(np.linspace(0.0, p, int(num_points))):
         m, c = channel_bloch_map(name, float(s))

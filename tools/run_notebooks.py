@@ -20,8 +20,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from qmlwidgets.checks._core import KEY_ENV
-from qmlwidgets.progress import QUIET_KERNEL, find_notebooks
+from qmlcourse.checks import KEY_ENV
+from qmlcourse.progress import QUIET_KERNEL, find_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 KERNEL = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}

@@ -7,6 +7,7 @@ Pure functions (``parameter_values`` columns follow ``circuit.parameters``)::
     expectation_values(circuit, observables, parameter_values=None)  # EstimatorV2 broadcasting
     gradients(circuit, observable, parameter_values, method="auto")  -> (*batch, P)
     value_and_gradient(circuit, observable, parameter_values, method="auto")
+    as_observable(observable, num_qubits)                   -> SparsePauliOp (checked)
 
 Memory: outputs are sized before they are allocated; above :func:`memory_budget` (by default
 half the memory available now; :func:`set_memory_budget` or ``QMLWIDGETS_MEMORY_BUDGET``
@@ -37,6 +38,7 @@ from ._core import (
     value_and_gradient,
 )
 from ._memory import MemoryBudgetError, memory_budget, set_memory_budget
+from ._observables import as_observable
 from .primitives import Estimator, Sampler
 
 __all__ = [
@@ -47,6 +49,7 @@ __all__ = [
     "CompiledCircuit",
     "Estimator",
     "Sampler",
+    "as_observable",
     "compile_circuit",
     "expectation_values",
     "gradients",

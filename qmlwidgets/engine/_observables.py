@@ -10,9 +10,10 @@ index gathers are needed.
 from __future__ import annotations
 
 from collections import OrderedDict
+from typing import Any
 
 import numpy as np
-from qiskit.quantum_info import SparseObservable, SparsePauliOp
+from qiskit.quantum_info import Pauli, SparseObservable, SparsePauliOp
 
 from ._ops import workspace
 
@@ -117,6 +118,34 @@ class PauliSum:
 
 
 _CACHE: "OrderedDict[tuple, PauliSum]" = OrderedDict()
+
+
+def as_observable(observable: Any, num_qubits: int) -> SparsePauliOp:
+    """One observable as a ``SparsePauliOp`` on ``num_qubits`` qubits, or a ValueError saying what
+    is expected. Accepts a Pauli label (``"ZI"``, any case; qubit 0 is the rightmost letter), a
+    ``Pauli``, a ``SparsePauliOp`` or a ``SparseObservable``.
+
+    >>> as_observable("zi", 2)
+    SparsePauliOp(['ZI'],
+                  coeffs=[1.+0.j])
+    """
+    n = int(num_qubits)
+    expected = (f"expected a Pauli label of {n} letter{'s' * (n != 1)} from I, X, Y, Z (e.g. {'Z' + 'I' * (n - 1)!r}; "
+                "qubit 0 is the rightmost letter), a Pauli, a SparsePauliOp or a SparseObservable")
+    if isinstance(observable, str):
+        label = observable.strip().upper()
+        if not label or set(label) - set("IXYZ"):
+            raise ValueError(f"could not read observable {observable!r} as a Pauli label; {expected}")
+        observable = SparsePauliOp(label)
+    elif isinstance(observable, Pauli):
+        observable = SparsePauliOp(observable)
+    elif isinstance(observable, SparseObservable):
+        observable = SparsePauliOp.from_sparse_observable(observable)
+    if not isinstance(observable, SparsePauliOp):
+        raise ValueError(f"observable must be one Pauli observable, got {type(observable).__name__}; {expected}")
+    if observable.num_qubits != n:
+        raise ValueError(f"the observable acts on {observable.num_qubits} qubits but the circuit has {n}; {expected}")
+    return observable
 
 
 def to_pauli_dict(obs) -> dict:

@@ -31,7 +31,7 @@ import numpy as np
 from qmlwidgets.widgets._figure import CourseFigure, ResendOnDisplay
 
 from .. import states as S
-from .._validate import angle
+from ..validate import angle
 
 if TYPE_CHECKING:  # pragma: no cover
     from qiskit import QuantumCircuit
@@ -39,7 +39,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["BlochExplorer", "parse_state_text"]
 
-MAX_QUBITS = 5
+MAX_QUBITS = S.MAX_EXPLORER_QUBITS
 _TRAIL_SEGMENTS = 40  # trail keeps the last 40 paths per qubit
 _UNDO_DEPTH = 200
 _ZERO_LENGTH = 1e-6  # a Bloch vector shorter than this has no direction
@@ -393,14 +393,14 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
         array([[ 0.,  0., -1.]])
         """
         q = self._check_qubit(qubit)
-        key = S._gate_name(gate)
+        key = S.gate_name(gate)
         if angle is not None:
             angle = _bounded_angle(angle, f"{key} angle")
         axis, ang = S.gate_axis_angle(key, angle)
         u = S.gate_matrix(key, angle)
         new = S.apply_unitary(self._snap.state, u, q)
         path = S.rotation_path(self._vectors[q], axis, _drawn_angle(ang))
-        op = ("gate", key, q, None if S._GATE_ROTATIONS[key][1] is not None else float(ang))
+        op = ("gate", key, q, None if not S.takes_angle(key) else float(ang))
         self._commit(new, op, q, path)
 
     def apply_channel(self, name: str, strength: float, qubit: int = 0) -> None:
@@ -411,8 +411,8 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
         array([[0.5, 0. , 0. ]])
         """
         q = self._check_qubit(qubit)
-        key = S._channel_name(name)
-        p = S._check_strength(strength)
+        key = S.channel_name(name)
+        p = S.check_strength(strength)
         new = S.apply_channel(self._snap.state, key, p, q)
         path = S.channel_path(self._vectors[q], key, p)
         self._commit(new, ("channel", key, q, p), q, path)

@@ -231,13 +231,13 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
         self.parameter_names = names
         if point is None:
             point = np.random.default_rng(seed).uniform(-math.pi, math.pi, n_params)
-        self._point = L._as_point(point, n_params)
+        self._point = L.as_point(point, n_params)
         if not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
             raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}")
         self.chunk_size = int(chunk_size)
         dx, dy = L.random_directions(n_params, 2, seed=seed)
         view = _View(self._point.copy(), dx, dy, "random", (0, 1), int(seed), _check_span(span),
-                     L._check_resolution(resolution))
+                     L.check_resolution(resolution))
         self._view_mode = "contour"
         self._arrows = False
         self._slice_axis = "x"
@@ -507,7 +507,7 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
     # ------------------------------------------------------------------ compute (no side effects)
     def _project(self, params: np.ndarray, view: _View | None = None) -> np.ndarray:
         v = self._state if view is None else view
-        return L._project(params, v.center, v.dir_x, v.dir_y)
+        return L.project(params, v.center, v.dir_x, v.dir_y)
 
     def _progress(self, done: int, total: int) -> None:
         self.progress.value = int(round(100 * done / max(total, 1)))
@@ -816,7 +816,7 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
         """Show exact values (``0``/None) or the landscape a measurement budget of ``shots``
         per Pauli term would show (seeded; the optimiser and arrows stay exact)."""
         with self._action():
-            shots = L._check_shots(shots or None, self.loss) or 0
+            shots = L.check_shots(shots or None, self.loss) or 0
             self._apply(replace(self._state, shots=shots))
         return self
 
@@ -830,7 +830,7 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
     def set_resolution(self, resolution: int) -> "LandscapeExplorer":
         """Grid points per axis (3..201)."""
         with self._action():
-            self._apply(replace(self._state, resolution=L._check_resolution(resolution)))
+            self._apply(replace(self._state, resolution=L.check_resolution(resolution)))
         return self
 
     def move_to(self, a: float, b: float) -> "LandscapeExplorer":
@@ -873,7 +873,7 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
     def set_point(self, point: Any) -> "LandscapeExplorer":
         """Jump to a parameter vector and rescan around it."""
         with self._action():
-            p = L._as_point(point, self.n_params)
+            p = L.as_point(point, self.n_params)
             self._apply(replace(self._state, center=p.copy()), point=p)
         return self
 

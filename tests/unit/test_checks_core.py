@@ -1,5 +1,5 @@
 """The checker machinery never raises and always prints a verdict."""
-from qmlwidgets.checks import Verdict, checker
+from qmlcourse.checks import Verdict, checker
 
 
 @checker("Demo")
@@ -43,8 +43,8 @@ def test_result_compares_like_a_bool_and_displays_nothing(capsys):
 
 
 def test_finite_number_turns_non_numbers_into_the_checkers_hint(capsys):
-    from qmlwidgets.checks import lesson05, lesson15
-    from qmlwidgets.checks._core import finite_number
+    from qmlcourse.checks import lesson05, lesson15
+    from qmlcourse.checks._core import finite_number
     assert finite_number("2.5", "Give one number.") == 2.5
     assert not lesson05.shots_needed("many")
     assert "Give one number: the number of shots." in capsys.readouterr().out
@@ -58,7 +58,7 @@ import time  # noqa: E402
 
 import pytest  # noqa: E402
 
-from qmlwidgets.checks import _core  # noqa: E402
+from qmlcourse.checks import _core  # noqa: E402
 
 
 class PanicException(BaseException):
@@ -83,7 +83,7 @@ def test_base_exceptions_become_feedback_but_ctrl_c_still_stops(capsys):
 
 
 def test_endless_iterator_is_bounded(capsys):
-    from qmlwidgets.checks import lesson01
+    from qmlcourse.checks import lesson01
     start = time.monotonic()
     assert not lesson01.phase_twins(itertools.count())
     assert time.monotonic() - start < 30
@@ -93,13 +93,13 @@ def test_endless_iterator_is_bounded(capsys):
 def test_oversized_operator_is_refused_before_allocating(capsys):
     from qiskit.quantum_info import SparsePauliOp
 
-    from qmlwidgets.checks import lesson01
+    from qmlcourse.checks import lesson01
     assert not lesson01.amplitudes_for_p1(SparsePauliOp("Z" * 16))   # was an 18.8 GB dense matrix
     assert "16 qubits" in capsys.readouterr().out
 
 
 def test_a_hanging_answer_is_time_boxed(monkeypatch, capsys):
-    from qmlwidgets.checks import lesson01
+    from qmlcourse.checks import lesson01
     monkeypatch.setattr(_core, "TIME_LIMIT", 1.0)
 
     def forever(psi):
@@ -125,7 +125,7 @@ def _run_in_kernel(source, key=None):
 
 
 def test_in_a_kernel_the_verdict_is_a_signed_structured_display():
-    source = ("import os\nfrom qmlwidgets.checks import lesson00 as check\n"
+    source = ("import os\nfrom qmlcourse.checks import lesson00 as check\n"
               f"print('key left in env:', {_core.KEY_ENV!r} in os.environ)\n"
               "check.quarter_angle(2.0943951)\ncheck.quarter_angle(None)")
     key = "a" * 64

@@ -14,11 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qmlwidgets.checks import _core
+from qmlcourse.checks import _core
 
 BUDGET = 10.0
 CHECKERS = [(f"lesson{k:02d}.{name}", f) for k in range(17)
-            for name, f in vars(importlib.import_module(f"qmlwidgets.checks.lesson{k:02d}")).items()
+            for name, f in vars(importlib.import_module(f"qmlcourse.checks.lesson{k:02d}")).items()
             if getattr(f, "is_checker", False)]
 # extra arguments the lessons pass (valid), so the answer itself gets fuzzed past the first guard
 PRISM = [(0, 1), (1, 2), (2, 0), (3, 4), (4, 5), (5, 3), (0, 3), (1, 4), (2, 5)]

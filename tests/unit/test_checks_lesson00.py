@@ -1,6 +1,6 @@
 import math
 
-from qmlwidgets.checks import lesson00 as check
+from qmlcourse.checks import lesson00 as check
 
 
 def test_right_angle_passes(capsys):

@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from qmlwidgets.checks import lesson01 as check
+from qmlcourse.checks import lesson01 as check
 
 S2 = 1 / math.sqrt(2)
 

@@ -6,7 +6,7 @@ from qiskit import QuantumCircuit
 from qiskit.circuit import Parameter
 from qiskit.quantum_info import Pauli, SparsePauliOp, Statevector
 
-from qmlwidgets.checks import lesson02 as check
+from qmlcourse.checks import lesson02 as check
 
 S2 = 1 / math.sqrt(2)
 

@@ -3,7 +3,7 @@ import math
 import pytest
 from qiskit import QuantumCircuit
 
-from qmlwidgets.checks import lesson03 as check
+from qmlcourse.checks import lesson03 as check
 
 
 def two(*gates):

@@ -2,7 +2,7 @@ import numpy as np
 from qiskit import QuantumCircuit
 from qiskit.circuit import Parameter
 
-from qmlwidgets.checks import lesson04 as check
+from qmlcourse.checks import lesson04 as check
 
 
 def circuit_with_x(*qubits, n=3):

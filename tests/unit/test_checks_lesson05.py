@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 from qiskit.circuit.library import zz_feature_map
 
-from qmlwidgets.checks import lesson05 as check
-from qmlwidgets.kernels import feature_states, kernel_target_alignment
+from qmlcourse.checks import lesson05 as check
+from qmlcourse.kernels import feature_states, kernel_target_alignment
 
 # ---------------------------------------------------------------- 5.1 shots
 

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from qiskit.quantum_info import SparsePauliOp
 
-from qmlwidgets.checks import lesson06 as check
+from qmlcourse.checks import lesson06 as check
 
 
 def shift_rule(f, theta, s=np.pi / 2, scale=0.5):

@@ -4,10 +4,10 @@ import math
 import numpy as np
 import pytest
 
-from qmlwidgets import datasets
-from qmlwidgets.checks import lesson07 as check
-from qmlwidgets.models import VariationalClassifier
-from qmlwidgets.train import fit
+from qmlcourse import datasets
+from qmlcourse.checks import lesson07 as check
+from qmlcourse.models import VariationalClassifier
+from qmlcourse.train import fit
 
 
 def shift_rule(loss, theta, shift=np.pi / 2, scale=0.5, sign=1.0):

@@ -6,7 +6,7 @@ import pytest
 
 from qmlwidgets import engine
 from qmlwidgets import landscape as L
-from qmlwidgets.checks import lesson08 as check
+from qmlcourse.checks import lesson08 as check
 
 
 @pytest.fixture(scope="module")

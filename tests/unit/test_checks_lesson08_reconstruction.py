@@ -6,7 +6,7 @@ from qiskit.circuit.library import efficient_su2
 from qiskit.quantum_info import SparsePauliOp
 
 from qmlwidgets import landscape as L
-from qmlwidgets.checks import lesson08 as check
+from qmlcourse.checks import lesson08 as check
 
 LOSS = L.circuit_loss(efficient_su2(2, reps=1),
                       SparsePauliOp(["ZZ", "XI", "IY"], [1.0, 0.6, -0.4]))

@@ -5,7 +5,7 @@ from qiskit import QuantumCircuit
 from qiskit.circuit import ParameterVector
 
 from qmlwidgets import engine
-from qmlwidgets.checks import lesson09 as check
+from qmlcourse.checks import lesson09 as check
 
 
 # ----------------------------------------------------------------------------- 9.1

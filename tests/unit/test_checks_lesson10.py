@@ -1,7 +1,7 @@
 import numpy as np
 
-from qmlwidgets import generative as G
-from qmlwidgets.checks import lesson10 as check
+from qmlcourse import generative as G
+from qmlcourse.checks import lesson10 as check
 
 
 def good_kl(t, m):

@@ -1,8 +1,8 @@
 import numpy as np
 from qiskit.quantum_info import SparsePauliOp
 
-from qmlwidgets import qaoa as Q
-from qmlwidgets.checks import lesson11 as check
+from qmlcourse import qaoa as Q
+from qmlcourse.checks import lesson11 as check
 
 N, EDGES = Q.GRAPHS["paw"]
 

@@ -1,8 +1,8 @@
 import numpy as np
 
-from qmlwidgets import chemistry as ch
+from qmlcourse import chemistry as ch
 from qmlwidgets import engine
-from qmlwidgets.checks import lesson12 as check
+from qmlcourse.checks import lesson12 as check
 
 
 def test_hartree_fock_right_answer(capsys):

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from qmlwidgets import noise
-from qmlwidgets.checks import lesson13 as check
+from qmlcourse import noise
+from qmlcourse.checks import lesson13 as check
 
 pytest.importorskip("qiskit_aer")
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from qmlwidgets.checks import lesson14 as check
+from qmlcourse.checks import lesson14 as check
 
 
 def stable_softmax(scores, beta):

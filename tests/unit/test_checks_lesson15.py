@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from qmlwidgets.checks import lesson15 as check
+from qmlcourse.checks import lesson15 as check
 
 rng = np.random.default_rng(0)
 BITS = rng.integers(0, 2, 40)

@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
 
-from qmlwidgets import datasets, noise
-from qmlwidgets.checks import lesson16 as check
-from qmlwidgets.models import VariationalClassifier
-from qmlwidgets.train import fit
+from qmlcourse import datasets, noise
+from qmlcourse.checks import lesson16 as check
+from qmlcourse.models import VariationalClassifier
+from qmlcourse.train import fit
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 import numpy as np
 
-from qmlwidgets import qubo as QB
-from qmlwidgets.checks import lesson17 as check
+from qmlcourse import qubo as QB
+from qmlcourse.checks import lesson17 as check
 
 MU, SIGMA = QB.synthetic_market(5, seed=17)
 K, A, QR = 2, 0.2, 1.0

@@ -2,8 +2,8 @@ import itertools
 
 import numpy as np
 
-from qmlwidgets import hardware as HW
-from qmlwidgets.checks import lesson18 as check
+from qmlcourse import hardware as HW
+from qmlcourse.checks import lesson18 as check
 
 N1, N2, F1, F2 = 150, 80, 0.9995, 0.995
 

@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 from qiskit.quantum_info import SparsePauliOp
 
-from qmlwidgets import quantum_data as qd
-from qmlwidgets.checks import _predict
-from qmlwidgets.checks import lesson19 as check
+from qmlcourse import quantum_data as qd
+from qmlcourse.checks import _predict
+from qmlcourse.checks import lesson19 as check
 
 N, J, H = 6, 1.0, 0.6
 

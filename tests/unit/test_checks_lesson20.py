@@ -3,8 +3,8 @@ import pytest
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import SVC
 
-from qmlwidgets import datasets, honesty as hn
-from qmlwidgets.checks import lesson20 as check
+from qmlcourse import datasets, honesty as hn
+from qmlcourse.checks import lesson20 as check
 
 # ----------------------------------------------------------------------------- 20.1
 K = 2

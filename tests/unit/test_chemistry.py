@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from qiskit.quantum_info import SparsePauliOp, Statevector
 
-from qmlwidgets import chemistry as ch
+from qmlcourse import chemistry as ch
 from qmlwidgets import engine
 
 BOHR = 0.52917721092  # angstrom per bohr

@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from qmlwidgets import datasets as D
+from qmlcourse import datasets as D
 
 CLASSIFICATION = ["moons", "circles", "xor", "iris"]
 
@@ -154,7 +154,7 @@ def test_unknown_dataset():
 def test_docstring_examples_run():
     import doctest
 
-    from qmlwidgets import datasets as module
+    from qmlcourse import datasets as module
 
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0

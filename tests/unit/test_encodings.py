@@ -6,7 +6,7 @@ import pytest
 from qiskit.circuit.library import zz_feature_map
 from qiskit.quantum_info import Statevector
 
-from qmlwidgets import encodings as E
+from qmlcourse import encodings as E
 from qmlwidgets.engine import statevectors
 
 
@@ -106,7 +106,7 @@ def test_cost_table_rows_and_scaling():
 def test_docstring_examples_run():
     import doctest
 
-    from qmlwidgets import encodings as module
+    from qmlcourse import encodings as module
 
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0

@@ -9,7 +9,7 @@ from qiskit.circuit.library import real_amplitudes
 from qiskit.quantum_info import Statevector
 
 from qmlwidgets import Sampler
-from qmlwidgets import generative as G
+from qmlcourse import generative as G
 
 
 def test_bit_conventions_match_qiskit():

@@ -6,7 +6,7 @@ import pytest
 from qiskit import QuantumCircuit
 from qiskit.circuit.library import real_amplitudes, zz_feature_map
 
-from qmlwidgets import hardware as HW
+from qmlcourse import hardware as HW
 
 
 def brute_permanent(M):

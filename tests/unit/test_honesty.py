@@ -4,9 +4,9 @@ from qiskit import QuantumCircuit
 from qiskit.quantum_info import SparsePauliOp, Statevector
 from sklearn.svm import SVC
 
-from qmlwidgets import honesty as hn
-from qmlwidgets.datasets import make_circles
-from qmlwidgets.models import ReuploadingModel
+from qmlcourse import honesty as hn
+from qmlcourse.datasets import make_circles
+from qmlcourse.models import ReuploadingModel
 
 
 def test_fourier_surrogate_reproduces_a_reuploading_model_exactly():

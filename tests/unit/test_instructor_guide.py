@@ -75,14 +75,14 @@ def test_widget_map_names_sections_that_exist_and_use_that_widget(widget):
 def test_checker_table_covers_exactly_the_courses_exercises():
     in_guide = re.findall(r"^\| \*\*(\d+\.\d+)\*\* ", GUIDE, flags=re.M)
     titles = re.findall(r'@checker\("Exercise (\d+\.\d+) ',
-                        "".join(p.read_text(encoding="utf-8") for p in (ROOT / "qmlwidgets" / "checks").glob("lesson*.py")))
+                        "".join(p.read_text(encoding="utf-8") for p in (ROOT / "qmlcourse" / "checks").glob("lesson*.py")))
     assert len(in_guide) == len(set(in_guide)), "an exercise is listed twice"
     assert sorted(in_guide, key=lambda s: tuple(map(int, s.split(".")))) == in_guide, "exercises out of order"
     assert set(in_guide) == set(titles)
 
 
 def test_paths_named_in_the_guide_exist():
-    named = set(re.findall(r"(?<![\w/.-])((?:lessons|solutions|demos|docs|tools|qmlwidgets|tests)/[\w./-]*\w)", GUIDE))
+    named = set(re.findall(r"(?<![\w/.-])((?:lessons|solutions|demos|docs|tools|qmlwidgets|qmlcourse|tests)/[\w./-]*\w)", GUIDE))
     assert len(named) > 5
     for rel in sorted(named):
         if "NN" in rel:
@@ -122,7 +122,7 @@ def test_commands_in_the_guide_exist():
     course = (ROOT / "course.py").read_text(encoding="utf-8")
     for command in re.findall(r"python3 course\.py (\w+)", GUIDE):
         assert f'"{command}"' in course, f"course.py has no '{command}' command"
-    helptext = subprocess.run([sys.executable, "-m", "qmlwidgets", "progress", "--help"], capture_output=True,
+    helptext = subprocess.run([sys.executable, "-m", "qmlcourse", "progress", "--help"], capture_output=True,
                               text=True, cwd=ROOT, timeout=120).stdout
     for flag in re.findall(r"`(--[\w-]+)", GUIDE.split("## 4.")[1].split("## 5.")[0]):
         assert flag in helptext, f"the progress command has no {flag} option"
@@ -136,7 +136,7 @@ def test_example_progress_report_has_the_shape_the_command_prints():
               r"Total: \d+/\d+ exercises pass in \d+ notebook\(s\)\."]
     for line in block:
         assert any(re.fullmatch(s, line) for s in shapes), f"the example shows a line the command never prints: {line!r}"
-    source = (ROOT / "qmlwidgets" / "progress.py").read_text(encoding="utf-8")
+    source = (ROOT / "qmlcourse" / "progress.py").read_text(encoding="utf-8")
     for fragment in ["exercises pass", "(the rest of the notebook still ran)", "Total: ", " done"]:
         assert fragment in source
 
@@ -144,6 +144,6 @@ def test_example_progress_report_has_the_shape_the_command_prints():
 def test_rehearsal_totals_match_the_course():
     """§4's "rehearse it before class" line states what `progress solutions/` and `lessons/` must print."""
     checkers = len(re.findall(r'@checker\("Exercise ', "".join(
-        p.read_text(encoding="utf-8") for p in (ROOT / "qmlwidgets" / "checks").glob("lesson*.py"))))
+        p.read_text(encoding="utf-8") for p in (ROOT / "qmlcourse" / "checks").glob("lesson*.py"))))
     assert f"`Total: {checkers}/{checkers} exercises pass in {len(SOLUTIONS)} notebook(s).`" in GUIDE
     assert f"`lessons/` with `0/{checkers}`" in GUIDE

@@ -5,8 +5,8 @@ from qiskit.circuit.library import pauli_feature_map, zz_feature_map
 from qiskit.primitives import StatevectorSampler
 from qiskit.quantum_info import Statevector
 
-from qmlwidgets import kernels as K
-from qmlwidgets.encodings import angle_encoding
+from qmlcourse import kernels as K
+from qmlcourse.encodings import angle_encoding
 from qmlwidgets.engine import probabilities
 
 RNG = np.random.default_rng(11)
@@ -136,7 +136,7 @@ def test_off_diagonal():
 def test_fidelity_kernel_callable_works_inside_scikit_learn():
     from sklearn.svm import SVC
 
-    from qmlwidgets.datasets import make_moons, train_test_split
+    from qmlcourse.datasets import make_moons, train_test_split
 
     s = train_test_split(make_moons(30, seed=0), seed=0)
     kernel = K.FidelityKernel(zz_feature_map(2), bandwidth=0.5)
@@ -150,7 +150,7 @@ def test_fidelity_kernel_callable_works_inside_scikit_learn():
 def test_docstring_examples_run():
     import doctest
 
-    from qmlwidgets import kernels as module
+    from qmlcourse import kernels as module
 
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0

@@ -1,4 +1,4 @@
-"""Unit tests for qmlwidgets.models: circuits, batched outputs, exact gradients, losses."""
+"""Unit tests for qmlcourse.models: circuits, batched outputs, exact gradients, losses."""
 from __future__ import annotations
 
 import math
@@ -9,7 +9,7 @@ from qiskit.primitives import StatevectorEstimator
 from qiskit.quantum_info import SparsePauliOp, Statevector
 
 from qmlwidgets import landscape as L
-from qmlwidgets.models import (
+from qmlcourse.models import (
     ModelLoss,
     ReuploadingModel,
     VariationalClassifier,

@@ -1,4 +1,4 @@
-"""Noise models, readout mitigation and transpile-cost tables (qmlwidgets.noise)."""
+"""Noise models, readout mitigation and transpile-cost tables (qmlcourse.noise)."""
 import math
 
 import numpy as np
@@ -6,7 +6,7 @@ import pytest
 from qiskit import QuantumCircuit
 from qiskit.circuit.library import real_amplitudes, zz_feature_map
 
-from qmlwidgets import noise as N
+from qmlcourse import noise as N
 
 pytest.importorskip("qiskit_aer")
 

@@ -42,8 +42,8 @@ def project_requirements(extra: str | None = None) -> list[Requirement]:
 def test_lock_file_pins_every_dependency_exactly_with_hashes_inside_pyproject_ranges():
     locked = course_cli().locked_versions()
     text = LOCK.read_text()
-    assert "uv pip compile pyproject.toml --extra test --generate-hashes --universal --python-version 3.11" in text
-    for req in project_requirements() + project_requirements("test"):
+    assert "uv pip compile pyproject.toml --extra course --extra test --generate-hashes --universal --python-version 3.11" in text
+    for req in project_requirements() + project_requirements("course") + project_requirements("test"):
         name = _name(req.name)
         assert name in locked, f"requirements/lock.txt misses {name}: run `python3 course.py lock --keep`"
         assert req.specifier.contains(locked[name], prereleases=True), \
@@ -63,14 +63,14 @@ def test_environment_yml_pins_the_lock_files_versions_and_every_runtime_dependen
     for name, pin in binder.items():
         assert pin.split("==")[1] in locked.get(name, ()), \
             f"environment.yml has {pin}, the lock {locked.get(name)}: run `python3 course.py lock --keep`"
-    for req in project_requirements():
+    for req in project_requirements() + project_requirements("course"):
         assert _name(req.name) in binder, f"environment.yml misses {req.name}: run `python3 course.py lock --keep`"
     assert not {"pytest", "playwright", "nbval"} & set(binder), "Binder needs the runtime dependencies only"
 
 
 def test_environment_yml_installs_the_repo_and_pins_python():
     text = (ROOT / "environment.yml").read_text()
-    assert "- -e ." in text
+    assert "- -e .[course]" in text
     assert re.search(r"- python=3\.11\b", text)
     assert project_python() == ">=3.11"
 
@@ -95,9 +95,10 @@ def test_ci_runs_the_readme_test_command():
 def test_public_api_is_lazy():
     import subprocess
     import sys
-    code = "import sys, qmlwidgets; print('qiskit' in sys.modules, 'plotly' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["False", "False"]
+    for package in ("qmlwidgets", "qmlcourse"):
+        code = f"import sys, {package}; print('qiskit' in sys.modules, 'plotly' in sys.modules)"
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+        assert out.split() == ["False", "False"], package
 
 
 def test_lab_command_opens_lesson_00_with_the_whole_course_in_the_file_browser(monkeypatch):
@@ -122,7 +123,7 @@ def test_install_uses_the_lock_file_with_hashes_then_the_course_without_dependen
     assert locked[-3:] == ["--require-hashes", "-r", str(Path("requirements/lock.txt"))]
     assert own[-3:] == ["--no-deps", "-e", "."]
     (ranged,) = course.install_steps(Path("py"), ranges=True)
-    assert ranged[-2:] == ["-e", ".[test]"]
+    assert ranged[-2:] == ["-e", ".[course,test]"]
     monkeypatch.setenv("QML_RANGES", "1")
     assert course.ranges_wanted()
 

@@ -1,4 +1,4 @@
-"""`python -m qmlwidgets progress`: solved copy all pass, student copy none, broken cell reported;
+"""`python -m qmlcourse progress`: solved copy all pass, student copy none, broken cell reported;
 hostile folders (token stealing, forged verdicts, symlink loops, FIFOs, /dev/zero, links out of the
 folder, endless loops, detached children) cannot leak, forge, hang, crash the report or change files."""
 import hashlib
@@ -14,8 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from qmlwidgets.checks._core import MIME, result_payload, sign
-from qmlwidgets.progress import (Limits, find_notebooks, kernel_environment, network_isolation_available,
+from qmlcourse.checks._core import MIME, result_payload, sign
+from qmlcourse.progress import (Limits, find_notebooks, kernel_environment, network_isolation_available,
                                  progress, verdicts)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,7 +94,7 @@ def test_solved_student_and_broken_copies(tmp_path):
 def test_bad_path_is_a_clear_error(tmp_path):
     with pytest.raises(ValueError, match="expected a notebook"):
         find_notebooks([tmp_path / "nope.txt"])
-    out = subprocess.run([sys.executable, "-m", "qmlwidgets", "progress", str(tmp_path / "nothing")],
+    out = subprocess.run([sys.executable, "-m", "qmlcourse", "progress", str(tmp_path / "nothing")],
                          capture_output=True, text=True)
     assert out.returncode == 2 and "expected a notebook" in out.stderr
 
@@ -102,7 +102,7 @@ def test_bad_path_is_a_clear_error(tmp_path):
 def test_command_line_report_is_clean_when_redirected(tmp_path):
     """`progress alice/ > alice.txt`: the file gets the report only; the bar goes to stderr and the
     kernel's start-up log (ipykernel's TCP notice) is not interleaved with either."""
-    out = subprocess.run([sys.executable, "-m", "qmlwidgets", "progress", str(ROOT / "lessons" / "00_welcome.ipynb")],
+    out = subprocess.run([sys.executable, "-m", "qmlcourse", "progress", str(ROOT / "lessons" / "00_welcome.ipynb")],
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines()[0] == "00_welcome.ipynb: 0/1 exercises pass"

@@ -9,7 +9,7 @@ from qiskit.circuit.library import qaoa_ansatz
 from qiskit.primitives import StatevectorEstimator
 from qiskit.quantum_info import Statevector
 
-from qmlwidgets import qaoa as Q
+from qmlcourse import qaoa as Q
 
 
 def slow_cut(bits, edges, weights=None):

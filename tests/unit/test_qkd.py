@@ -1,10 +1,10 @@
-"""BB84 simulation and classical post-processing (qmlwidgets.qkd)."""
+"""BB84 simulation and classical post-processing (qmlcourse.qkd)."""
 import numpy as np
 import pytest
 from qiskit.primitives import StatevectorSampler
 from qiskit.quantum_info import Statevector
 
-from qmlwidgets import qkd
+from qmlcourse import qkd
 
 
 @pytest.mark.parametrize("basis, bit, amplitudes", [

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from qiskit.quantum_info import SparsePauliOp, Statevector
 
-from qmlwidgets import quantum_data as qd
+from qmlcourse import quantum_data as qd
 
 
 def test_tfim_open_and_periodic_terms():
@@ -100,7 +100,7 @@ def test_crossing_interpolates_and_complains():
         qd.crossing([0, 2, 1], [0.1, 0.6, 0.7])
 
 
-@pytest.mark.parametrize("name", ["qmlwidgets.quantum_data", "qmlwidgets.checks._predict"])
+@pytest.mark.parametrize("name", ["qmlcourse.quantum_data", "qmlcourse.checks._predict"])
 def test_docstring_examples_run(name):
     import doctest
     import importlib

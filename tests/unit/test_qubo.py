@@ -3,7 +3,7 @@ import itertools
 import numpy as np
 import pytest
 
-from qmlwidgets import qubo as QB
+from qmlcourse import qubo as QB
 
 MU, SIGMA = QB.synthetic_market(5, seed=17)
 

@@ -1,11 +1,11 @@
-"""Environments, policies and training loops of qmlwidgets.rl."""
+"""Environments, policies and training loops of qmlcourse.rl."""
 import math
 
 import matplotlib
 import numpy as np
 import pytest
 
-from qmlwidgets import rl
+from qmlcourse import rl
 
 matplotlib.use("Agg")
 

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from qmlwidgets import qaoa
+from qmlcourse import qaoa
 from qmlwidgets.ties import first_argmax, first_argmin
 
 

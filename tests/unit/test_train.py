@@ -1,13 +1,14 @@
-"""Unit tests for qmlwidgets.train: Adam, the training loop and its history."""
+"""Unit tests for qmlcourse.train: Adam, the training loop and its history."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from qmlwidgets import datasets
-from qmlwidgets.models import ReuploadingModel, VariationalClassifier
+from qmlcourse import datasets
+from qmlcourse.models import ReuploadingModel, VariationalClassifier
 from qmlwidgets.optimizers import adam as adam_minimize
-from qmlwidgets.train import Adam, TrainingResult, fit
+from qmlcourse.train import TrainingResult, fit
+from qmlwidgets.optimizers import Adam
 
 
 @pytest.fixture(scope="module")

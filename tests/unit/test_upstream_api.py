@@ -17,7 +17,7 @@ PRIVATE_UPSTREAM = [r"_qpy_replay", r"plotly\.serializers", r"_js_to_py", r"_py_
 
 
 def test_no_module_uses_private_qiskit_or_plotly_helpers():
-    for path in sorted((ROOT / "qmlwidgets").rglob("*.py")):
+    for path in sorted([*(ROOT / "qmlwidgets").rglob("*.py"), *(ROOT / "qmlcourse").rglob("*.py")]):
         text = path.read_text(encoding="utf-8")
         for pattern in PRIVATE_UPSTREAM:
             assert not re.search(pattern, text), f"{path.relative_to(ROOT)} uses the private {pattern}"

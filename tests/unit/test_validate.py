@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from qmlwidgets._validate import angle, positive, probability, whole_number
+from qmlwidgets.validate import angle, positive, probability, whole_number
 
 
 def test_probability_accepts_range_and_names_the_argument():

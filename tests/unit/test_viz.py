@@ -1,4 +1,4 @@
-"""Static lesson pictures (qmlwidgets.viz): they draw what they are given and reject bad input clearly."""
+"""Static lesson pictures (qmlcourse.viz): they draw what they are given and reject bad input clearly."""
 from __future__ import annotations
 
 import matplotlib
@@ -11,7 +11,7 @@ import pytest  # noqa: E402
 from matplotlib.colors import to_rgba  # noqa: E402
 
 from qmlwidgets import states as S  # noqa: E402
-from qmlwidgets import viz  # noqa: E402
+from qmlcourse import viz  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
