@@ -122,7 +122,7 @@ def ising_form(answer: Any, Q: Any, offset: float) -> Verdict:
                               "offset, Σ_i Q_ii/2 and Σ_{i<j} (Q_ij + Q_ji)/4.")
     if np.allclose(QB.ising_energies(h, np.triu(J, 1) / 2, const), want, atol=1e-8):
         return Verdict(False, "J is twice too large: Q_ij x_i x_j + Q_ji x_j x_i gives (Q_ij + Q_ji)/4 "
-                              "· z_i z_j, i.e. S_ij/2 for a symmetric Q.")
+                              "· z_i z_j, so halve your J.")
     bad = int(np.argmax(np.abs(d)))
     return Verdict(False, f"For the bitstring {QB.bitstring(bad, n)} you give {mine[bad]:.4g}, the QUBO "
                           f"gives {want[bad]:.4g}. Substitute x_i = (1 − z_i)/2 in xᵀQx and collect "

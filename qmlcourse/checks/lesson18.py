@@ -19,7 +19,7 @@ def circuit_fidelity(answer: Any, n_one: int, n_two: int, f_one: float, f_two: f
                              f"the {n_two} two-qubit gates cost the most.")
     if np.isclose(a, float(f_two) ** n_two, rtol=1e-6):
         return Verdict(False, f"Only the two-qubit gates: the {n_one} one-qubit gates also fail "
-                              "sometimes. Multiply by f_one ** n_one.")
+                              "sometimes. Multiply by f1 ** n1.")
     if np.isclose(a, 1 - n_one * (1 - f_one) - n_two * (1 - f_two), rtol=1e-6):
         return Verdict(False, "That is the first-order (linear) approximation 1 − Σ errors; it is fine "
                               "for tiny errors but goes wrong (even negative) for long circuits. Multiply "
@@ -29,13 +29,13 @@ def circuit_fidelity(answer: Any, n_one: int, n_two: int, f_one: float, f_two: f
                               "Multiply the fidelities 0.99…")
     if np.isclose(a, float(f_two) ** (n_one + n_two), rtol=1e-6) or \
             np.isclose(a, float(f_one) ** (n_one + n_two), rtol=1e-6):
-        return Verdict(False, "One- and two-qubit gates have different fidelities: f_one ** n_one · "
-                              "f_two ** n_two.")
+        return Verdict(False, "One- and two-qubit gates have different fidelities: f1 ** n1 · "
+                              "f2 ** n2.")
     if np.isclose(a, f_one * n_one * f_two * n_two, rtol=1e-6) or np.isclose(a, f_one * f_two, rtol=1e-6):
-        return Verdict(False, "Use powers (one factor per gate): f_one ** n_one, not f_one * n_one.")
+        return Verdict(False, "Use powers (one factor per gate): f1 ** n1, not f1 * n1.")
     if not 0 <= a <= 1:
         return Verdict(False, "A success probability lies between 0 and 1.")
-    return Verdict(False, f"Expected about {want:.3f}: f_one ** n_one * f_two ** n_two.")
+    return Verdict(False, f"Expected about {want:.3f}: f1 ** n1 * f2 ** n2.")
 
 
 def _test_matrices() -> list[np.ndarray]:
