@@ -27,20 +27,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from qmlwidgets.engine import expectation_values, gradients  # noqa: E402
 
 
-def layered_circuit(n: int, layers: int = 2) -> QuantumCircuit:
-    """``layers`` x (RY and RZ on every qubit), then a CX chain: 2*layers*n parameters."""
+def layered_circuit(n: int, layers: int = 2, cx_every_layer: bool = False) -> QuantumCircuit:
+    """``layers`` x (RY and RZ on every qubit), and a CX chain after every layer
+    (``cx_every_layer``) or once at the end: 2*layers*n parameters."""
     th = ParameterVector("θ", 2 * layers * n)
     qc = QuantumCircuit(n)
     k = 0
-    for _ in range(layers):
+    for layer in range(layers):
         for q in range(n):
             qc.ry(th[k], q)
             k += 1
         for q in range(n):
             qc.rz(th[k], q)
             k += 1
-    for q in range(n - 1):
-        qc.cx(q, q + 1)
+        if cx_every_layer or layer == layers - 1:
+            for q in range(n - 1):
+                qc.cx(q, q + 1)
     return qc
 
 

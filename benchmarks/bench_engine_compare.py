@@ -31,11 +31,13 @@ from pathlib import Path
 
 import numpy as np
 from qiskit import QuantumCircuit
-from qiskit.circuit import ParameterVector
 from qiskit.primitives import StatevectorEstimator
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from qmlwidgets.engine import Estimator  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_engine import layered_circuit  # noqa: E402
 
 try:
     from qiskit_aer.primitives import EstimatorV2 as AerEstimator
@@ -50,19 +52,8 @@ ROWS: list[dict] = []
 
 
 def layered(n: int, layers: int) -> QuantumCircuit:
-    th = ParameterVector("θ", 2 * layers * n)
-    qc = QuantumCircuit(n)
-    k = 0
-    for _ in range(layers):
-        for q in range(n):
-            qc.ry(th[k], q)
-            k += 1
-        for q in range(n):
-            qc.rz(th[k], q)
-            k += 1
-        for q in range(n - 1):
-            qc.cx(q, q + 1)
-    return qc
+    """RY/RZ layers with a CX chain after each (see bench_engine.layered_circuit)."""
+    return layered_circuit(n, layers, cx_every_layer=True)
 
 
 def z0(n: int) -> str:
