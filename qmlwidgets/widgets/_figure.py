@@ -302,6 +302,7 @@ class ResendOnDisplay:
         self._rebuilds += 1
         spec = old.to_dict()
         new = type(old)(data=spec["data"], layout=spec["layout"])
+        new._config = dict(old._config or {})  # e.g. responsive: the copy still follows the cell width
         new._deaf_callbacks = [self._rebuild_figure]
         for box in _containers_in(self):
             if any(child is old for child in box.children):

@@ -13,6 +13,7 @@ from qiskit.circuit.library import HGate, RXGate, RYGate, RZGate, SdgGate, SGate
 from qiskit.quantum_info import DensityMatrix, Kraus, Statevector, partial_trace, random_statevector
 
 from qmlwidgets import states as S
+from qmlwidgets.widgets._figure import figures_in
 from qmlwidgets.widgets.bloch import BlochExplorer, parse_state_text
 
 GATES = {"x": XGate(), "y": YGate(), "z": ZGate(), "h": HGate(), "s": SGate(), "sdg": SdgGate(), "t": TGate(),
@@ -378,7 +379,7 @@ def test_set_state_with_another_qubit_count_rebuilds_and_undoes():
     old_fig = w.figure
     w.set_state(Statevector.from_label("0+1"))
     assert w.num_qubits == 3 and len(w.figure.data) == 21 and w.figure is not old_fig
-    assert w.figure in w._sphere_box.children and w.histogram in w._bottom_box.children
+    assert figures_in(w._sphere_box) == [w.figure] and figures_in(w._bottom_box) == [w.histogram]
     assert len(w.histogram.data[0].y) == 8 and w.readout in w._bottom_box.children
     assert_figure_shows_state(w)
     w.undo()

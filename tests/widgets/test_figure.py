@@ -107,7 +107,7 @@ def test_a_figure_whose_page_model_went_deaf_is_rebuilt_in_place():
     old._view_answered = True  # a view rendered (it answered once) ...
     w.apply("x")  # ... but never confirms this edit:
     old._check_deaf(old._last_trace_edit_id)
-    assert w.histogram is not old and w.histogram in w._bottom_box.children and old not in w._bottom_box.children
+    assert w.histogram is not old and w.histogram in figures_in(w) and old not in figures_in(w)
     assert list(w.histogram.data[0].y) == pytest.approx([0.0, 1.0])  # the copy has the current data
     w.apply("x")
     assert list(w.histogram.data[0].y) == pytest.approx([1.0, 0.0])  # and the widget draws on the copy
