@@ -90,6 +90,47 @@ def jupyter_lab(tmp_path_factory):
         yield Lab(root, port, token, proc)
 
 
+@pytest.fixture(scope="session")
+def voila_server(tmp_path_factory):
+    """One standalone Voilà for the whole browser tier, serving the repository (demos/ and lessons/):
+    ``f"{voila_server}/voila/render/demos/bloch_explorer.ipynb"``. Each page load runs its own kernel."""
+    home = tmp_path_factory.mktemp("voilahome")
+    port = _free_port()
+    env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1", JUPYTER_CONFIG_DIR=str(home / "config"),
+               JUPYTER_RUNTIME_DIR=str(home / "runtime"), PYTHONWARNINGS="ignore")
+    cmd = [sys.executable, "-m", "voila", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+           "--ServerApp.port_retries=0", str(ROOT)]
+    with serve("Voilà", cmd, f"http://127.0.0.1:{port}/", home / "voila.log", cwd=ROOT, env=env):
+        yield f"http://127.0.0.1:{port}"
+
+
+# The two screen sizes of issue 16. A test opens its page once at the first size and resizes it to the
+# next (page.set_viewport_size): one notebook run, one kernel, both sizes.
+SIZES = (("1280x800", {"width": 1280, "height": 800}), ("1920x1080", {"width": 1920, "height": 1080}))
+
+
+@pytest.fixture
+def sized_pages(playwright_browser):
+    """A page at 1280×800 with a ConsoleLog (``page._console``); ``page._sizes()`` resizes it to each size
+    in turn and yields the size's name (``"1280x800"``, ``"1920x1080"``)."""
+    context = playwright_browser.new_context(viewport=SIZES[0][1])
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page._console = ConsoleLog(page)
+
+    def sizes():
+        for name, viewport in SIZES:
+            page.set_viewport_size(viewport)
+            page.wait_for_timeout(600)  # PageFit re-fits the figures ~80 ms after the cell changes size
+            page._size = name
+            yield name
+
+    page._sizes = sizes
+    page._size = SIZES[0][0]
+    yield page
+    context.close()
+
+
 @contextlib.contextmanager
 def serve(name: str, cmd: list[str], ready_url: str, log_path: Path, **popen):
     """Start a server process, wait (90 s at most) until ``ready_url`` answers, stop it afterwards.
@@ -143,7 +184,8 @@ def pytest_runtest_makereport(item, call):
     """On a failed browser test, keep a screenshot of what the page showed."""
     outcome = yield
     report = outcome.get_result()
-    page = item.funcargs.get("page") if hasattr(item, "funcargs") else None
+    funcargs = getattr(item, "funcargs", {}) or {}
+    page = funcargs.get("page") or funcargs.get("sized_pages")
     if report.failed and call.when == "call" and page is not None:
         try:
             screenshot(page, f"FAILED_{item.name}")

@@ -6,18 +6,17 @@ the notebook: every plotly figure lies inside its output area and fills its flex
 drawn SVG is as wide as the slot: the figure follows the cell instead of keeping a pixel
 width), and the plots and the main controls are all on screen together. A control still
 changes the plot data after the resize, and the page logs no console error from course code.
-Screenshots go to the test's tmp dir.
+Screenshots go to the test's tmp dir. At each size every control type is then driven and must
+change the plot data in the page (the JupyterLab demo tests of issue 16's done-when).
 """
 from __future__ import annotations
 
 import pytest
 
-from conftest import ConsoleLog, plot_data, wait_for_plot_change
 from labdriver import error_outputs, open_notebook, run_all
+from test_bloch_frontends import STATES, _exercise_bloch, _exercise_circuit
 
 pytestmark = pytest.mark.browser
-
-SIZES = ((1280, 800), (1920, 1080))
 
 # The explorer root's plots, its output area, the notebook's visible rectangle
 MEASURE = """(root) => {
@@ -106,34 +105,24 @@ def _controls(page, root, case: str) -> dict:
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_explorer_fits_its_cell_with_controls_and_plots_on_one_screen(playwright_browser, jupyter_lab, case,
-                                                                      tmp_path):
+def test_explorer_fits_its_cell_with_controls_and_plots_on_one_screen(sized_pages, jupyter_lab, case, tmp_path):
     notebook, marker = CASES[case]
-    context = playwright_browser.new_context(viewport={"width": SIZES[0][0], "height": SIZES[0][1]})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    console = ConsoleLog(page)
-    try:
-        open_notebook(page, jupyter_lab, notebook)
-        _file_browser_open(page)
-        run_all(page, timeout_ms=240_000)
-        assert error_outputs(page) == []
-        root = page.locator(".jp-OutputArea-output .widget-vbox", has_text=marker).first  # the explorer
-        root.wait_for(timeout=60_000)
-        root.locator(".js-plotly-plot").nth(1).wait_for(timeout=60_000)
-        for width, height in SIZES:
-            page.set_viewport_size({"width": width, "height": height})
-            m = _settled_fit(page, root)
-            page.screenshot(path=str(tmp_path / f"{case}_{width}x{height}.png"))
-            _check(m, _boxes(page, _controls(page, root, case)), f"{case} at {width}×{height}")
-        # still live after the resizes: a control changes the plot data in the page
-        data = plot_data(page)
+    page = sized_pages
+    open_notebook(page, jupyter_lab, notebook)
+    _file_browser_open(page)
+    run_all(page, timeout_ms=240_000)
+    assert error_outputs(page) == []
+    root = page.locator(".jp-OutputArea-output .widget-vbox", has_text=marker).first  # the explorer
+    root.wait_for(timeout=60_000)
+    root.locator(".js-plotly-plot").nth(1).wait_for(timeout=60_000)
+    for size in page._sizes():
+        m = _settled_fit(page, root)
+        page.screenshot(path=str(tmp_path / f"{case}_{size}.png"))
+        _check(m, _boxes(page, _controls(page, root, case)), f"{case} at {size}")
+        # every control type changes the plot data in the page, at this size
         if case == "bloch":
-            root.get_by_role("button", name="X", exact=True).first.click()
+            _exercise_bloch(page, f"lab_bloch_{size}", state=STATES[size])
         else:
-            root.locator("button", has_text="Add").click()
-        wait_for_plot_change(page, data)
-        page.screenshot(path=str(tmp_path / f"{case}_after_control.png"))
-        console.assert_clean()
-    finally:
-        context.close()
+            _exercise_circuit(page, f"lab_circuit_{size}")
+        page.screenshot(path=str(tmp_path / f"{case}_{size}_after_controls.png"))
+    page._console.assert_clean()
