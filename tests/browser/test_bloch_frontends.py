@@ -163,15 +163,16 @@ def test_lab_lesson_02_both_explorers(sized_pages, jupyter_lab):
 
 
 # ------------------------------------------------------------------ Notebook 7 smoke test
-def test_notebook7_renders_lesson_01(sized_pages, jupyter_lab):
-    """Smoke test at 1280×800: Notebook 7 (served by the JupyterLab server's notebook extension)."""
-    pytest.importorskip("notebook", minversion="7", reason="Notebook 7 is not installed (pip install 'notebook>=7')")
+def test_notebook7_renders_lesson_01(sized_pages, notebook7):
+    """Smoke test at 1280×800: lesson 01 in Notebook 7 (``jupyter notebook``): the sphere renders and reacts."""
     page = sized_pages
-    page.goto(f"http://127.0.0.1:{jupyter_lab.port}/notebooks/lessons/01_qubits_and_measurement.ipynb"
-              f"?token={jupyter_lab.token}")
+    port, token = notebook7
+    page.goto(f"http://127.0.0.1:{port}/notebooks/lessons/01_qubits_and_measurement.ipynb?token={token}",
+              timeout=120_000)
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
     page.wait_for_selector("[data-status='idle'], .jp-Notebook-ExecutionIndicator[data-status='idle']",
                            timeout=90_000, state="attached")
+    page.wait_for_timeout(1500)
     menu(page, "Run", "Run All Cells")
     plot = page.locator(".js-plotly-plot").first
     plot.wait_for(timeout=240_000)
@@ -179,5 +180,7 @@ def test_notebook7_renders_lesson_01(sized_pages, jupyter_lab):
     _settle(page, 2000)
     data = plot_data(page)
     assert data and "arrow q0" in data[0]
+    page.get_by_role("button", name="X", exact=True).first.click()
+    wait_for_plot_change(page, data)
     screenshot(page, f"nb7_lesson01_{page._size}")
     page._console.assert_clean()

@@ -8,14 +8,11 @@ lessons 06 and 08 in JupyterLab and in Voilà. Issue 16 items 2, 3, 5, 6, 11, 13
 """
 from __future__ import annotations
 
-import json
-import os
 import re
-import sys
 
 import pytest
 
-from conftest import ROOT, _free_port, screenshot, serve
+from conftest import screenshot
 from labdriver import drag_slider, error_outputs, menu, open_notebook
 
 pytestmark = pytest.mark.browser
@@ -278,32 +275,6 @@ def test_landscape_in_voila(sized_page, voila_server, case):
 
 
 # ------------------------------------------------------------------------------ Notebook 7
-@pytest.fixture(scope="module")
-def notebook7(tmp_path_factory):
-    """Notebook 7 (``jupyter notebook``) over a copy of lessons/ — skipped if not installed."""
-    import secrets
-    import shutil
-
-    pytest.importorskip("notebook", reason="Notebook 7 is not installed (pip install notebook)")
-    root = tmp_path_factory.mktemp("nb7")
-    shutil.copytree(ROOT / "lessons", root / "lessons")
-    home = tmp_path_factory.mktemp("nb7home")
-    port, token = _free_port(), secrets.token_hex(16)
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_PLATFORM_DIRS="1",
-               JUPYTERLAB_SETTINGS_DIR=str(home / "settings"), JUPYTER_RUNTIME_DIR=str(home / "rt"),
-               PYTHONWARNINGS="ignore")
-    tracker = home / "settings" / "@jupyterlab" / "notebook-extension"
-    tracker.mkdir(parents=True)  # render every cell so outputs can be found
-    (tracker / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
-    cmd = ([sys.executable, "-m", "notebook", "--no-browser", "--ServerApp.ip=127.0.0.1",
-            f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}"]
-           + (["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []))
-    with serve("Notebook 7", cmd, f"http://127.0.0.1:{port}/api/status?token={token}",
-               home / "nb7.log", cwd=root, env=env):
-        yield port, token
-
-
 def test_lesson08_explorer_renders_in_notebook7(sized_page, notebook7):
     """Smoke test: lesson 08's explorer renders and reacts in Notebook 7 (1280×800 only)."""
     page = sized_page
