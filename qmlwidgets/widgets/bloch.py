@@ -106,6 +106,34 @@ _LABELS = (
     [_L, -_L, 0, 0, 0, 0],
     ["|0⟩", "|1⟩", "|+⟩", "|−⟩", "|+i⟩", "|−i⟩"],
 )
+_HEAD_LEN, _HEAD_RADIUS, _HEAD_RING = 0.22, 0.075, 12  # arrow head: a cone of 12 facets
+# mesh of the head: vertex 0 = tip, 1..RING = base ring, RING + 1 = base centre
+_HEAD_FACES = tuple(list(col) for col in zip(
+    *[(0, 1 + k, 1 + (k + 1) % _HEAD_RING) for k in range(_HEAD_RING)],
+    *[(_HEAD_RING + 1, 1 + (k + 1) % _HEAD_RING, 1 + k) for k in range(_HEAD_RING)]))
+_RING_ANGLES = np.linspace(0, 2 * np.pi, _HEAD_RING, endpoint=False)
+
+
+def _head_vertices(r: np.ndarray) -> np.ndarray:
+    """Vertices ``(RING + 2, 3)`` of the arrow-head cone with its tip at ``r`` (all at ``r``, i.e. no head,
+    for a vector shorter than 0.05; shorter than the head: a head of half the vector's length)."""
+    r = np.asarray(r, dtype=float)
+    length = float(np.linalg.norm(r))
+    if length <= 0.05:
+        return np.tile(r, (_HEAD_RING + 2, 1))
+    d = r / length
+    h = min(_HEAD_LEN, 0.5 * length)
+    rad = _HEAD_RADIUS * h / _HEAD_LEN
+    a = np.array([1.0, 0.0, 0.0]) if abs(d[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
+    e1 = np.cross(d, a)
+    e1 /= np.linalg.norm(e1)
+    e2 = np.cross(d, e1)
+    base = r - h * d
+    ring = base + rad * (np.cos(_RING_ANGLES)[:, None] * e1 + np.sin(_RING_ANGLES)[:, None] * e2)
+    return np.vstack([r, ring, base])
+
+
+_HEAD_UP = _head_vertices(np.array([0.0, 0.0, 1.0]))
 _EMPTY: list = []  # plain lists: plotly's JS mishandles typed arrays in restyles
 _READOUT_STYLE = ("<style>.qw-bloch td, .qw-bloch th {padding: 0 6px; text-align: right;}"
                   " .qw-bloch th {font-weight: bold;} .qw-bloch td {white-space: nowrap;}</style>")
@@ -660,8 +688,9 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
                 dict(type="scatter3d", x=[0, 0], y=[0, 0], z=[0, 1], mode="lines", scene=scene,
                      line=dict(color=_ARROW_COLOR, width=7), name=f"arrow q{q}",
                      hovertemplate="(x, y, z) = (%{x:.3f}, %{y:.3f}, %{z:.3f})" + hover),
-                dict(type="cone", x=[0], y=[0], z=[1], u=[0], v=[0], w=[0.25], anchor="tip", sizemode="absolute",
-                     sizeref=0.3, scene=scene, showscale=False, colorscale=[[0, _ARROW_COLOR], [1, _ARROW_COLOR]],
+                dict(type="mesh3d", x=_HEAD_UP[:, 0].tolist(), y=_HEAD_UP[:, 1].tolist(), z=_HEAD_UP[:, 2].tolist(),
+                     i=_HEAD_FACES[0], j=_HEAD_FACES[1], k=_HEAD_FACES[2], color=_ARROW_COLOR, flatshading=True,
+                     lighting=dict(ambient=0.7, diffuse=0.5, specular=0.1), scene=scene, showscale=False,
                      hoverinfo="skip", name=f"head q{q}"),
             ]
         self.figure = CourseFigure(data=traces, layout=layout)
@@ -757,25 +786,22 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
             self._sync_sliders()
 
     def _restyle(self, lines: list, heads: list) -> None:
-        """Send line and arrow-head updates as (at most) two plotly restyles."""
-        if lines:
-            xs, ys, zs = [], [], []
-            for _, pts in lines:
-                if pts is None:
-                    xs.append([]), ys.append([]), zs.append([])
-                else:
-                    xs.append(pts[:, 0].tolist()), ys.append(pts[:, 1].tolist()), zs.append(pts[:, 2].tolist())
-            self.figure.plotly_restyle({"x": xs, "y": ys, "z": zs}, trace_indexes=[i for i, _ in lines])
-        if heads:
-            cols: dict[str, list] = {k: [] for k in ("x", "y", "z", "u", "v", "w", "visible")}
-            for _, r in heads:
-                x, y, z = (float(c) for c in r)
-                length = math.sqrt(x * x + y * y + z * z)
-                s = 0.25 / length if length > 0.05 else 0.0
-                for k, v in zip(("x", "y", "z", "u", "v", "w"), (x, y, z, x * s, y * s, z * s)):
-                    cols[k].append([v])
-                cols["visible"].append(length > 0.05)
-            self.figure.plotly_restyle(cols, trace_indexes=[q * _K + 6 for q, _ in heads])
+        """Send line and arrow-head updates as one plotly restyle of ``x, y, z`` (one redraw in the page).
+
+        The head is a small cone *mesh* whose vertices move with the arrow: it changes the same
+        properties as the lines, so the page gets one message (a cone trace needed ``u, v, w``
+        too, and traces changing different properties go as separate messages: two redraws).
+        """
+        pts_by_trace = list(lines) + [(q * _K + 6, _head_vertices(r)) for q, r in heads]
+        if not pts_by_trace:
+            return
+        xs, ys, zs = [], [], []
+        for _, pts in pts_by_trace:
+            if pts is None:
+                xs.append([]), ys.append([]), zs.append([])
+            else:
+                xs.append(pts[:, 0].tolist()), ys.append(pts[:, 1].tolist()), zs.append(pts[:, 2].tolist())
+        self.figure.plotly_restyle({"x": xs, "y": ys, "z": zs}, trace_indexes=[i for i, _ in pts_by_trace])
 
     def _draw_titles(self) -> None:
         n = self._n_drawn

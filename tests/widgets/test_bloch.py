@@ -41,14 +41,15 @@ def assert_figure_shows_state(w: BlochExplorer) -> None:
     for q, r in enumerate(S.bloch_vectors(w.state)):
         shaft = xyz(trace(w, "arrow", q))
         assert np.allclose(shaft, [[0, 0, 0], r], atol=1e-12)
-        head = trace(w, "head", q)
+        head = trace(w, "head", q)  # a cone mesh: vertex 0 is the tip, the last one the base centre
+        tip, base = xyz(head)[0], xyz(head)[-1]
+        assert np.allclose(tip, r, atol=1e-12)
         if np.linalg.norm(r) > 0.05:
-            assert head.visible is True
-            assert np.allclose([head.x[0], head.y[0], head.z[0]], r)
-            direction = np.array([head.u[0], head.v[0], head.w[0]])
+            direction = tip - base
             assert np.allclose(direction / np.linalg.norm(direction), r / np.linalg.norm(r))
+            assert np.ptp(xyz(head), axis=0).max() > 0.05  # a visible head
         else:
-            assert head.visible is False
+            assert np.ptp(xyz(head), axis=0).max() == 0  # no head on a (near) zero vector
 
 
 @pytest.fixture
@@ -633,3 +634,29 @@ def test_lesson_01_text_names_the_histogram_bars_the_widget_draws():
         for colour, name in pairs:
             assert name in shown, f"legend name {name!r} not in the widget ({list(shown)})"
             assert shown[name] == colours[colour], f"{name!r} bars are not {colour}"
+
+
+def test_each_drag_value_and_gate_reaches_the_page_as_one_message(monkeypatch):
+    """One message (one 3-D redraw in the page) per slider value or gate: the arrow head is a mesh moved by
+    x, y, z like the lines (a cone head needed u, v, w too: a second message, so two redraws per value)."""
+    from plotly.basewidget import BaseFigureWidget
+
+    sent: list = []
+    for name in ("_send_update_msg", "_send_restyle_msg", "_send_relayout_msg"):
+        original = getattr(BaseFigureWidget, name)
+
+        def counting(self, *args, _original=original, _name=name, **kwargs):
+            sent.append((self, _name))
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(BaseFigureWidget, name, counting)
+    w = BlochExplorer(animate=False)
+    for theta, phi in ((0.3, 0.2), (0.6, 0.4), (0.9, 0.4)):
+        sent.clear()
+        w.set_angles(theta, phi)
+        assert len([n for f, n in sent if f is w.figure]) == 1, (theta, sent)
+        assert_figure_shows_state(w)
+    sent.clear()
+    w.apply("x")
+    assert len([n for f, n in sent if f is w.figure]) == 1
+    assert_figure_shows_state(w)
