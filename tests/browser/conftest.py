@@ -208,7 +208,7 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     funcargs = getattr(item, "funcargs", {}) or {}
-    page = funcargs.get("page") or funcargs.get("sized_pages")
+    page = funcargs.get("page") or funcargs.get("sized_pages") or funcargs.get("sized_page")
     if report.failed and call.when == "call" and page is not None:
         try:
             screenshot(page, f"FAILED_{item.name}")
