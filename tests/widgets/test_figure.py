@@ -151,3 +151,20 @@ def test_the_first_view_answer_triggers_a_probe_edit():
     before = fig._last_trace_edit_id
     fig._js2py_traceDeltas = {"trace_deltas": [], "trace_edit_id": before}  # the view rendered
     assert fig._last_trace_edit_id == before + 1  # a no-op edit the page must confirm
+
+
+def test_a_rebuilt_figure_keeps_its_click_handlers():
+    """The landscape's click-to-move lives on the contour trace (``on_click``): a figure rebuilt after its page
+    model went deaf must still move the point when the learner clicks (it did nothing: lesson 08 in JupyterLab)."""
+    from plotly.callbacks import Points
+
+    from qmlwidgets import LandscapeExplorer
+
+    w = LandscapeExplorer(None, lambda p: np.cos(p).sum(axis=-1), point=np.zeros(2), resolution=9)
+    old = w.fig
+    ResendOnDisplay._rebuild_figure(w, old)
+    assert w.fig is not old and w.fig._config.get("responsive") is True
+    contour = w.fig.data[0]
+    contour._dispatch_on_click(Points(point_inds=[0], xs=[0.5], ys=[-0.25], trace_name=contour.name,
+                                      trace_index=0), None)
+    assert (w.fig.data[3].x[0], w.fig.data[3].y[0]) == pytest.approx((0.5, -0.25))
