@@ -1,6 +1,6 @@
 """What a learner sees: Bloch θ drag and gate animation timed *in the page* (Voilà + Chromium).
 
-Run: ``python benchmarks/bench_bloch_browser.py [--repeats 3]`` (needs /usr/bin/chromium and
+Run: ``python benchmarks/bench_bloch_browser.py [--repeats 5]`` (needs /usr/bin/chromium and
 playwright; starts its own Voilà on demos/). A benchmark, not a test: it prints a table.
 
 In the page, a ``plotly_afterplot`` listener on the sphere counts redraws and stamps each
@@ -63,10 +63,18 @@ def _wait_quiet(page, quiet_ms: int = 1500, timeout_s: float = 30.0) -> dict:
     return page.evaluate(READ)
 
 
-def drag_theta(page, fraction: float) -> dict:
+def drag_theta(page) -> dict:
+    """Drag θ's handle to the far side of its track (from wherever the last action left it) and time it.
+
+    The target is chosen from the handle's current position: a fixed target (0.8, then 0.2) measured
+    nothing on every second repeat, because the X gate in between had already put θ at 0.2 (X maps
+    θ to π − θ), so the "drag" did not move the handle and the row was empty (0 redraws).
+    """
     slider = page.locator(".widget-slider", has_text="θ").first
     handle, track = slider.locator(".noUi-handle").first, slider.locator(".noUi-base, .noUi-target").first
     hb, tb = handle.bounding_box(), track.bounding_box()
+    at = (hb["x"] + hb["width"] / 2 - tb["x"]) / tb["width"]
+    fraction = 0.2 if at > 0.5 else 0.8
     page.evaluate(INSTALL)  # on the current sphere div (a rebuilt figure is a new div)
     page.mouse.move(hb["x"] + hb["width"] / 2, hb["y"] + hb["height"] / 2)
     page.mouse.down()
@@ -75,7 +83,10 @@ def drag_theta(page, fraction: float) -> dict:
     r = _wait_quiet(page)
     times = [t for t, _ in r["draws"]]
     distinct = len({v for _, v in r["draws"]})
-    settled = max(0.0, (times[-1] - r["release"]) if times and r["release"] else 0.0)
+    if not times or r["release"] is None:
+        raise RuntimeError(f"the θ drag from {at:.2f} to {fraction:.2f} of the track drew nothing new "
+                           f"({len(times)} redraws, release seen: {r['release'] is not None})")
+    settled = max(0.0, times[-1] - r["release"])
     return {"settled_ms": settled, "redraws": len(times), "distinct": distinct}
 
 
@@ -90,7 +101,7 @@ def gate_x(page) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--repeats", type=int, default=5)
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -116,8 +127,8 @@ def main() -> None:
             page.wait_for_timeout(5000)
             page.evaluate(INSTALL)
             drags, gates = [], []
-            for k in range(args.repeats):
-                drags.append(drag_theta(page, 0.8 if k % 2 == 0 else 0.2))
+            for _ in range(args.repeats):
+                drags.append(drag_theta(page))
                 gates.append(gate_x(page))
             browser.close()
     finally:

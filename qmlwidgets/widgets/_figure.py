@@ -251,6 +251,8 @@ def figures_in(widget: Any) -> list[go.FigureWidget]:
     return found
 
 
+_TRACE_CALLBACKS = ("_click_callbacks", "_hover_callbacks", "_unhover_callbacks", "_select_callbacks",
+                    "_deselect_callbacks")
 DEAF_AFTER = 4.0  # seconds without the page confirming an edit before a figure is rebuilt
 MAX_REBUILDS = 3
 
@@ -304,6 +306,10 @@ class ResendOnDisplay:
         # ({"dtype", "bdata"}) that our views and the page's data checks cannot read.
         new = type(old)(data=[trace.to_plotly_json() for trace in old.data],
                         layout=old.layout.to_plotly_json())
+        new._config = dict(old._config or {})  # e.g. responsive: the copy still follows the cell width
+        for t_old, t_new in zip(old.data, new.data):  # click/hover/select handlers live on the trace objects
+            for name in _TRACE_CALLBACKS:
+                setattr(t_new, name, list(getattr(t_old, name, [])))
         new._deaf_callbacks = [self._rebuild_figure]
         for box in _containers_in(self):
             if any(child is old for child in box.children):

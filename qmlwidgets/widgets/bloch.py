@@ -29,6 +29,7 @@ import ipywidgets as W
 import numpy as np
 
 from qmlwidgets.widgets._figure import CourseFigure, ResendOnDisplay
+from qmlwidgets.widgets._pagefit import fit_to_page
 
 from .. import states as S
 from ..validate import angle
@@ -58,6 +59,14 @@ _ARROW_COLOR = "#0072B2"
 _ARC_COLOR = "#E69F00"
 _TRAIL_COLOR = "#888888"
 _EXACT_COLOR = "#bbbbbb"  # grey: exact probabilities
+# responsive sizing: figures have no pixel width; each sits in a flex slot that follows the cell width
+# (PageFit re-fits them when the cell changes), with a basis, a minimum and a maximum width in px
+_SPHERE_PX = 330  # height of one row of spheres (and the basis/maximum width of one sphere)
+_SPHERE_MIN_PX = 240
+_HIST_HEIGHT = 330  # one qubit: the histogram shares the sphere's row, same height
+_HIST_FLEX = ("1 1 340px", "280px", "560px")  # flex, min width, max width
+_SLIDER_NAMES = {"θ (rad)": ["polar angle θ", "rad"], "φ (rad)": ["azimuth φ", "rad"],
+                 "angle (rad)": ["rotation angle of Rx, Ry, Rz", "rad"], "strength": ["noise strength p", ""]}
 # camera: from the front-right, a little above the equator and far enough out that both poles' labels
 # (|0⟩ on top, |1⟩ below) stay in the picture; no state on the default axes points at the viewer
 _CAMERA = (1.05, -1.35, 0.75)
@@ -97,6 +106,34 @@ _LABELS = (
     [_L, -_L, 0, 0, 0, 0],
     ["|0⟩", "|1⟩", "|+⟩", "|−⟩", "|+i⟩", "|−i⟩"],
 )
+_HEAD_LEN, _HEAD_RADIUS, _HEAD_RING = 0.22, 0.075, 12  # arrow head: a cone of 12 facets
+# mesh of the head: vertex 0 = tip, 1..RING = base ring, RING + 1 = base centre
+_HEAD_FACES = tuple(list(col) for col in zip(
+    *[(0, 1 + k, 1 + (k + 1) % _HEAD_RING) for k in range(_HEAD_RING)],
+    *[(_HEAD_RING + 1, 1 + (k + 1) % _HEAD_RING, 1 + k) for k in range(_HEAD_RING)]))
+_RING_ANGLES = np.linspace(0, 2 * np.pi, _HEAD_RING, endpoint=False)
+
+
+def _head_vertices(r: np.ndarray) -> np.ndarray:
+    """Vertices ``(RING + 2, 3)`` of the arrow-head cone with its tip at ``r`` (all at ``r``, i.e. no head,
+    for a vector shorter than 0.05; shorter than the head: a head of half the vector's length)."""
+    r = np.asarray(r, dtype=float)
+    length = float(np.linalg.norm(r))
+    if length <= 0.05:
+        return np.tile(r, (_HEAD_RING + 2, 1))
+    d = r / length
+    h = min(_HEAD_LEN, 0.5 * length)
+    rad = _HEAD_RADIUS * h / _HEAD_LEN
+    a = np.array([1.0, 0.0, 0.0]) if abs(d[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
+    e1 = np.cross(d, a)
+    e1 /= np.linalg.norm(e1)
+    e2 = np.cross(d, e1)
+    base = r - h * d
+    ring = base + rad * (np.cos(_RING_ANGLES)[:, None] * e1 + np.sin(_RING_ANGLES)[:, None] * e2)
+    return np.vstack([r, ring, base])
+
+
+_HEAD_UP = _head_vertices(np.array([0.0, 0.0, 1.0]))
 _EMPTY: list = []  # plain lists: plotly's JS mishandles typed arrays in restyles
 _READOUT_STYLE = ("<style>.qw-bloch td, .qw-bloch th {padding: 0 6px; text-align: right;}"
                   " .qw-bloch th {font-weight: bold;} .qw-bloch td {white-space: nowrap;}</style>")
@@ -293,9 +330,15 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
         self.readout = W.HTML(layout=W.Layout(margin="0 0 0 8px"))
         self.measurement_readout = W.HTML()
         self.message = W.HTML()
-        self._sphere_box = W.HBox(layout=W.Layout(flex_flow="row wrap"))
-        self._bottom_box = W.HBox(layout=W.Layout(flex_flow="row wrap"))
+        self._sphere_slot = W.VBox()  # flex slots: the figures take the cell's width (see _arrange)
+        self._hist_slot = W.VBox(layout=W.Layout(flex=_HIST_FLEX[0], min_width=_HIST_FLEX[1],
+                                                 max_width=_HIST_FLEX[2]))
+        self._sphere_box = W.HBox(layout=W.Layout(flex_flow="row wrap", width="100%", align_items="flex-start"))
+        self._bottom_box = W.HBox(layout=W.Layout(flex_flow="row wrap", width="100%", align_items="flex-start"))
+        self._page_fit = None
         self._arrange(n)
+        self.layout.width = "100%"
+        self._page_fit = fit_to_page(self, _SLIDER_NAMES)  # re-fits the figures to the cell; names sliders
         self._refresh()
 
     # ------------------------------------------------------------------ public read-back
@@ -611,7 +654,7 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
         rows = -(-n // cols)
         traces: list[dict] = []
         layout: dict[str, Any] = dict(
-            template="none", width=330 * cols, height=330 * rows, showlegend=False, uirevision="bloch",
+            template="none", autosize=True, height=_SPHERE_PX * rows, showlegend=False, uirevision="bloch",
             margin=dict(l=0, r=0, t=24, b=0), paper_bgcolor="white", annotations=[],
             font=dict(family="sans-serif", size=12),
         )
@@ -645,11 +688,13 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
                 dict(type="scatter3d", x=[0, 0], y=[0, 0], z=[0, 1], mode="lines", scene=scene,
                      line=dict(color=_ARROW_COLOR, width=7), name=f"arrow q{q}",
                      hovertemplate="(x, y, z) = (%{x:.3f}, %{y:.3f}, %{z:.3f})" + hover),
-                dict(type="cone", x=[0], y=[0], z=[1], u=[0], v=[0], w=[0.25], anchor="tip", sizemode="absolute",
-                     sizeref=0.3, scene=scene, showscale=False, colorscale=[[0, _ARROW_COLOR], [1, _ARROW_COLOR]],
+                dict(type="mesh3d", x=_HEAD_UP[:, 0].tolist(), y=_HEAD_UP[:, 1].tolist(), z=_HEAD_UP[:, 2].tolist(),
+                     i=_HEAD_FACES[0], j=_HEAD_FACES[1], k=_HEAD_FACES[2], color=_ARROW_COLOR, flatshading=True,
+                     lighting=dict(ambient=0.7, diffuse=0.5, specular=0.1), scene=scene, showscale=False,
                      hoverinfo="skip", name=f"head q{q}"),
             ]
         self.figure = CourseFigure(data=traces, layout=layout)
+        self.figure._config = {**self.figure._config, "responsive": True}  # width follows the cell
         self._n_drawn = n
         self._drawn: list[tuple | None] = [None] * n
         self._titled_selection: int | None = None
@@ -672,25 +717,38 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
                 dict(type="bar", x=labels, y=np.zeros(2**n), name="sampled", marker=dict(color=_ARROW_COLOR),
                      hovertemplate="%{x}: sampled %{y:.3f}<extra></extra>"),
             ],
-            layout=dict(template="none", width=max(360, 60 + 22 * 2**n), height=290, barmode="group",
+            layout=dict(template="none", autosize=True, height=_HIST_HEIGHT if n == 1 else 290, barmode="group",
                         margin=dict(l=45, r=10, t=58, b=50), yaxis=dict(range=[0, 1.02], title="probability"),
                         xaxis=dict(type="category", title=""),
                         title=dict(text="", font=dict(size=13), x=0.02, xanchor="left", y=0.97, yanchor="top"),
                         legend=dict(orientation="h", x=1, xanchor="right", y=1.02, yanchor="bottom")),
         )
+        self.histogram._config = {**self.histogram._config, "responsive": True}  # width follows the cell
         self._hist_n = n
         self._hist_titles: tuple[str, str] | None = None
         self._hist_bars: tuple | None = None
 
     def _arrange(self, n: int) -> None:
-        """One qubit: readout beside the sphere. Several: spheres, then controls, then readout + histogram."""
+        """Lay out for ``n`` qubits; every figure sits in a flex slot sized to the cell (no pixel widths).
+
+        One qubit: sphere and histogram side by side (they wrap below each other in a narrow cell),
+        then the controls, then the readouts, so at 1280×800 the plots and the controls are on
+        screen together. Several: the spheres (one row of up to 3), the controls, then readout +
+        histogram.
+        """
+        cols = min(n, 3)
+        self._sphere_slot.layout = W.Layout(flex=f"1 1 {300 * cols}px",
+                                            min_width=f"{_SPHERE_MIN_PX}px", max_width=f"{_SPHERE_PX * cols + 90}px")
+        self._sphere_slot.children = [self.figure]
+        self._hist_slot.children = [self.histogram]
         if n == 1:
-            self._sphere_box.children = [self.figure, self.readout]
-            self._bottom_box.children = [self.histogram, self.measurement_readout]
+            self._sphere_box.children = [self._sphere_slot, self._hist_slot]
+            self._bottom_box.children = [self.readout, self.measurement_readout]
         else:
-            self._sphere_box.children = [self.figure]
-            self._bottom_box.children = [self.readout, self.histogram, self.measurement_readout]
-        self.children = [self._sphere_box, self.message, self._controls, self._bottom_box]
+            self._sphere_box.children = [self._sphere_slot]
+            self._bottom_box.children = [self.readout, self._hist_slot, self.measurement_readout]
+        kids = [self._sphere_box, self.message, self._controls, self._bottom_box]
+        self.children = kids + ([self._page_fit] if self._page_fit is not None else [])
 
     def _refresh(self, sync: bool = True) -> None:
         """Redraw whatever differs from the current snapshot."""
@@ -728,25 +786,22 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
             self._sync_sliders()
 
     def _restyle(self, lines: list, heads: list) -> None:
-        """Send line and arrow-head updates as (at most) two plotly restyles."""
-        if lines:
-            xs, ys, zs = [], [], []
-            for _, pts in lines:
-                if pts is None:
-                    xs.append([]), ys.append([]), zs.append([])
-                else:
-                    xs.append(pts[:, 0].tolist()), ys.append(pts[:, 1].tolist()), zs.append(pts[:, 2].tolist())
-            self.figure.plotly_restyle({"x": xs, "y": ys, "z": zs}, trace_indexes=[i for i, _ in lines])
-        if heads:
-            cols: dict[str, list] = {k: [] for k in ("x", "y", "z", "u", "v", "w", "visible")}
-            for _, r in heads:
-                x, y, z = (float(c) for c in r)
-                length = math.sqrt(x * x + y * y + z * z)
-                s = 0.25 / length if length > 0.05 else 0.0
-                for k, v in zip(("x", "y", "z", "u", "v", "w"), (x, y, z, x * s, y * s, z * s)):
-                    cols[k].append([v])
-                cols["visible"].append(length > 0.05)
-            self.figure.plotly_restyle(cols, trace_indexes=[q * _K + 6 for q, _ in heads])
+        """Send line and arrow-head updates as one plotly restyle of ``x, y, z`` (one redraw in the page).
+
+        The head is a small cone *mesh* whose vertices move with the arrow: it changes the same
+        properties as the lines, so the page gets one message (a cone trace needed ``u, v, w``
+        too, and traces changing different properties go as separate messages: two redraws).
+        """
+        pts_by_trace = list(lines) + [(q * _K + 6, _head_vertices(r)) for q, r in heads]
+        if not pts_by_trace:
+            return
+        xs, ys, zs = [], [], []
+        for _, pts in pts_by_trace:
+            if pts is None:
+                xs.append([]), ys.append([]), zs.append([])
+            else:
+                xs.append(pts[:, 0].tolist()), ys.append(pts[:, 1].tolist()), zs.append(pts[:, 2].tolist())
+        self.figure.plotly_restyle({"x": xs, "y": ys, "z": zs}, trace_indexes=[i for i, _ in pts_by_trace])
 
     def _draw_titles(self) -> None:
         n = self._n_drawn

@@ -36,6 +36,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from qmlwidgets.widgets._figure import CourseFigure, ResendOnDisplay
+from qmlwidgets.widgets._pagefit import fit_to_page
 
 from qmlwidgets.circuit_model import (
     GATES,
@@ -53,6 +54,11 @@ _ERR_STYLE = "color:#b00020"
 # −π/2 (blue) apart under red-green colour blindness (plotly's "Phase" does not); the bars' labels
 # carry the phase as text too
 PHASE_COLORSCALE = "Twilight"
+# responsive sizing: the two figures have no pixel width; each sits in a flex slot (basis, min, max width)
+# that follows the cell, side by side down to a ~560 px cell, so controls and plots fit one screen
+_FIG_HEIGHT = 320
+_FIG_SLOT = dict(flex="1 1 300px", min_width="260px", max_width="600px")
+_SLIDER_NAMES = {"step": ["circuit step shown (gates applied)", "gates"]}
 _TABLE_STYLE = ("<style>.qw-circ td, .qw-circ th {padding: 1px 8px; text-align: right;}"
                 " .qw-circ th {font-weight: bold;}</style>")
 
@@ -134,7 +140,8 @@ class CircuitExplorer(ResendOnDisplay, widgets.VBox):
         # --- views -------------------------------------------------------------------
         self.diagram = widgets.HTML()
         self.step_slider = widgets.IntSlider(min=0, max=0, value=0, description="step",
-                                             continuous_update=True, layout=widgets.Layout(width="420px"))
+                                             continuous_update=True,
+                                             layout=widgets.Layout(width="420px", max_width="100%"))
         self.step_label = widgets.HTML()
         self.parameter_sliders: dict[str, widgets.FloatSlider] = {}
         self.parameter_box = widgets.VBox()
@@ -167,17 +174,24 @@ class CircuitExplorer(ResendOnDisplay, widgets.VBox):
              self.target_dropdown, self.target2_dropdown, self.angle_box, self.parameter_text, self.add_button],
             layout=widgets.Layout(flex_flow="row wrap"),
         )
-        edit_row = widgets.HBox([self.undo_button, self.redo_button, self.clear_button])
-        figures = widgets.HBox([self.prob_fig, self.amp_fig], layout=widgets.Layout(flex_flow="row wrap"))
+        # top to bottom: palette, edit + measure, message, diagram, step and parameter sliders, then both
+        # figures side by side (each in a flex slot), then the Bloch table and the entanglement cut
+        edit_row = widgets.HBox([self.undo_button, self.redo_button, self.clear_button, self.shots_box,
+                                 self.measure_button], layout=widgets.Layout(flex_flow="row wrap"))
+        figures = widgets.HBox([widgets.VBox([self.prob_fig], layout=widgets.Layout(**_FIG_SLOT)),
+                                widgets.VBox([self.amp_fig], layout=widgets.Layout(**_FIG_SLOT))],
+                               layout=widgets.Layout(flex_flow="row wrap", width="100%", align_items="flex-start"))
         states_row = widgets.HBox(
             [self.bloch_html, widgets.VBox([self.cut_select, self.entropy_html])],
             layout=widgets.Layout(flex_flow="row wrap", grid_gap="24px"),
         )
-        measure_row = widgets.HBox([self.shots_box, self.measure_button])
         super().__init__(
-            [palette, edit_row, self.diagram, widgets.HBox([self.step_slider, self.step_label]),
-             self.parameter_box, figures, states_row, measure_row, self.message]
+            [palette, edit_row, self.message, self.diagram,
+             widgets.HBox([self.step_slider, self.step_label], layout=widgets.Layout(flex_flow="row wrap")),
+             self.parameter_box, figures, states_row],
+            layout=widgets.Layout(width="100%"),
         )
+        fit_to_page(self, _SLIDER_NAMES)  # re-fits the figures to the cell; names the sliders
         self._sync_palette()
         self._refresh(structure=True)
 
@@ -191,18 +205,19 @@ class CircuitExplorer(ResendOnDisplay, widgets.VBox):
             ],
             layout=go.Layout(
                 title=dict(text="Probabilities", font=dict(size=14), x=0.02, xanchor="left", y=0.98, yanchor="top"),
-                barmode="group", width=460, height=320, margin=dict(l=50, r=10, t=70, b=60),
+                barmode="group", autosize=True, height=_FIG_HEIGHT, margin=dict(l=50, r=10, t=70, b=60),
                 yaxis=dict(title="probability", range=[0, 1.02]),
                 xaxis=dict(type="category", title="basis state, Qiskit order (qubit 0 = rightmost bit)"),
                 legend=dict(orientation="h", x=1, xanchor="right", y=1.01, yanchor="bottom"),
             ),
         )
+        fig._config = {**fig._config, "responsive": True}  # width follows the cell
         return fig
 
     def _make_amp_fig(self) -> go.FigureWidget:
         # bar colours are sent as colour strings: plotly.js logs "Invalid color specifier" for every bar
         # drawn from a numeric colour array; an empty marker-only trace carries the phase colour bar
-        return CourseFigure(
+        fig = CourseFigure(
             data=[go.Bar(
                 name="amplitude", marker=dict(color=[]), showlegend=False,
                 textposition="outside", cliponaxis=False, textfont=dict(size=11),
@@ -218,11 +233,13 @@ class CircuitExplorer(ResendOnDisplay, widgets.VBox):
             )],
             layout=go.Layout(
                 title=dict(text="Amplitudes: height |a|, colour and label arg(a)", font=dict(size=14)),
-                width=460, height=320, margin=dict(l=50, r=10, t=50, b=60),
+                autosize=True, height=_FIG_HEIGHT, margin=dict(l=50, r=10, t=50, b=60),
                 yaxis=dict(title="|amplitude|", range=[0, 1.02]),
                 xaxis=dict(type="category", title="basis state, Qiskit order (qubit 0 = rightmost bit)"),
             ),
         )
+        fig._config = {**fig._config, "responsive": True}  # width follows the cell
+        return fig
 
     # ------------------------------------------------------------------ helpers
     def __repr__(self) -> str:
@@ -496,7 +513,7 @@ class CircuitExplorer(ResendOnDisplay, widgets.VBox):
     def _make_parameter_slider(self, name: str) -> widgets.FloatSlider:
         slider = widgets.FloatSlider(
             min=-_SLIDER_SPAN, max=_SLIDER_SPAN, step=0.01, value=0.0, description=name,
-            readout_format=".2f", continuous_update=True, layout=widgets.Layout(width="420px"),
+            readout_format=".2f", continuous_update=True, layout=widgets.Layout(width="420px", max_width="100%"),
             style={"description_width": "80px"},
         )
         slider.observe(lambda change, _n=name: self._on_parameter(_n, change), names="value")

@@ -90,6 +90,70 @@ def jupyter_lab(tmp_path_factory):
         yield Lab(root, port, token, proc)
 
 
+@pytest.fixture(scope="session")
+def voila_server(tmp_path_factory):
+    """One standalone Voilà for the whole browser tier, serving the repository (demos/ and lessons/):
+    ``f"{voila_server}/voila/render/demos/bloch_explorer.ipynb"``. Each page load runs its own kernel."""
+    home = tmp_path_factory.mktemp("voilahome")
+    port = _free_port()
+    env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1", JUPYTER_CONFIG_DIR=str(home / "config"),
+               JUPYTER_RUNTIME_DIR=str(home / "runtime"), PYTHONWARNINGS="ignore")
+    cmd = [sys.executable, "-m", "voila", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+           "--ServerApp.port_retries=0", str(ROOT)]
+    with serve("Voilà", cmd, f"http://127.0.0.1:{port}/", home / "voila.log", cwd=ROOT, env=env):
+        yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="session")
+def notebook7(tmp_path_factory):
+    """Notebook 7 (``jupyter notebook``) over a copy of lessons/, as ``(port, token)``; skipped if not installed."""
+    pytest.importorskip("notebook", minversion="7", reason="Notebook 7 is not installed (pip install 'notebook>=7')")
+    root = tmp_path_factory.mktemp("nb7")
+    shutil.copytree(ROOT / "lessons", root / "lessons")
+    home = tmp_path_factory.mktemp("nb7home")
+    port, token = _free_port(), secrets.token_hex(16)
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_PLATFORM_DIRS="1",
+               JUPYTERLAB_SETTINGS_DIR=str(home / "settings"), JUPYTER_RUNTIME_DIR=str(home / "rt"),
+               PYTHONWARNINGS="ignore")
+    tracker = home / "settings" / "@jupyterlab" / "notebook-extension"
+    tracker.mkdir(parents=True)  # render every cell so outputs can be found
+    (tracker / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
+    cmd = ([sys.executable, "-m", "notebook", "--no-browser", "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}"]
+           + (["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []))
+    with serve("Notebook 7", cmd, f"http://127.0.0.1:{port}/api/status?token={token}",
+               home / "nb7.log", cwd=root, env=env):
+        yield port, token
+
+
+# The two screen sizes of issue 16. A test opens its page once at the first size and resizes it to the
+# next (page.set_viewport_size): one notebook run, one kernel, both sizes.
+SIZES = (("1280x800", {"width": 1280, "height": 800}), ("1920x1080", {"width": 1920, "height": 1080}))
+
+
+@pytest.fixture
+def sized_pages(playwright_browser):
+    """A page at 1280×800 with a ConsoleLog (``page._console``); ``page._sizes()`` resizes it to each size
+    in turn and yields the size's name (``"1280x800"``, ``"1920x1080"``)."""
+    context = playwright_browser.new_context(viewport=SIZES[0][1])
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page._console = ConsoleLog(page)
+
+    def sizes():
+        for name, viewport in SIZES:
+            page.set_viewport_size(viewport)
+            page.wait_for_timeout(600)  # PageFit re-fits the figures ~80 ms after the cell changes size
+            page._size = name
+            yield name
+
+    page._sizes = sizes
+    page._size = SIZES[0][0]
+    yield page
+    context.close()
+
+
 @contextlib.contextmanager
 def serve(name: str, cmd: list[str], ready_url: str, log_path: Path, **popen):
     """Start a server process, wait (90 s at most) until ``ready_url`` answers, stop it afterwards.
@@ -143,7 +207,8 @@ def pytest_runtest_makereport(item, call):
     """On a failed browser test, keep a screenshot of what the page showed."""
     outcome = yield
     report = outcome.get_result()
-    page = item.funcargs.get("page") if hasattr(item, "funcargs") else None
+    funcargs = getattr(item, "funcargs", {}) or {}
+    page = funcargs.get("page") or funcargs.get("sized_pages") or funcargs.get("sized_page")
     if report.failed and call.when == "call" and page is not None:
         try:
             screenshot(page, f"FAILED_{item.name}")
@@ -165,6 +230,8 @@ KNOWN_NOISE = (
     "[anywidget] Failed to initialize model.",
     "/voila/api/shutdown/",  # Voilà's page asks to shut its kernel down when the test navigates away (403)
     "status of 403 (Forbidden)",  # the console line of that same request
+    "#RUNTIME-012",  # Voilà's shell refusing a JupyterLab/Notebook 7 extension it cannot host (module federation)
+    "/static/notebook/notebook_core.",  # Notebook 7.6's own start-up script (a settings schema lookup)
 )
 # Messages that are ours even when logged as warnings (bad data we send to plotly):
 OURS_AS_WARNING = ("Invalid color specifier",)
@@ -176,7 +243,8 @@ class ConsoleLog:
     def __init__(self, page):
         self.messages: list[tuple[str, str]] = []
         page.on("console", lambda m: self.messages.append((m.type, m.text)))
-        page.on("pageerror", lambda e: self.messages.append(("pageerror", str(e))))
+        page.on("pageerror", lambda e: self.messages.append(
+            ("pageerror", f"{e} @ {' | '.join((e.stack or '').splitlines()[1:3])}")))
         page.on("response", lambda r: r.status >= 400 and self.messages.append(("http", f"{r.status} {r.url}")))
 
     def course_errors(self) -> list[str]:

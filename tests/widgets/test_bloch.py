@@ -13,6 +13,7 @@ from qiskit.circuit.library import HGate, RXGate, RYGate, RZGate, SdgGate, SGate
 from qiskit.quantum_info import DensityMatrix, Kraus, Statevector, partial_trace, random_statevector
 
 from qmlwidgets import states as S
+from qmlwidgets.widgets._figure import figures_in
 from qmlwidgets.widgets.bloch import BlochExplorer, parse_state_text
 
 GATES = {"x": XGate(), "y": YGate(), "z": ZGate(), "h": HGate(), "s": SGate(), "sdg": SdgGate(), "t": TGate(),
@@ -40,14 +41,15 @@ def assert_figure_shows_state(w: BlochExplorer) -> None:
     for q, r in enumerate(S.bloch_vectors(w.state)):
         shaft = xyz(trace(w, "arrow", q))
         assert np.allclose(shaft, [[0, 0, 0], r], atol=1e-12)
-        head = trace(w, "head", q)
+        head = trace(w, "head", q)  # a cone mesh: vertex 0 is the tip, the last one the base centre
+        tip, base = xyz(head)[0], xyz(head)[-1]
+        assert np.allclose(tip, r, atol=1e-12)
         if np.linalg.norm(r) > 0.05:
-            assert head.visible is True
-            assert np.allclose([head.x[0], head.y[0], head.z[0]], r)
-            direction = np.array([head.u[0], head.v[0], head.w[0]])
+            direction = tip - base
             assert np.allclose(direction / np.linalg.norm(direction), r / np.linalg.norm(r))
+            assert np.ptp(xyz(head), axis=0).max() > 0.05  # a visible head
         else:
-            assert head.visible is False
+            assert np.ptp(xyz(head), axis=0).max() == 0  # no head on a (near) zero vector
 
 
 @pytest.fixture
@@ -378,7 +380,7 @@ def test_set_state_with_another_qubit_count_rebuilds_and_undoes():
     old_fig = w.figure
     w.set_state(Statevector.from_label("0+1"))
     assert w.num_qubits == 3 and len(w.figure.data) == 21 and w.figure is not old_fig
-    assert w.figure in w._sphere_box.children and w.histogram in w._bottom_box.children
+    assert figures_in(w._sphere_box) == [w.figure] and figures_in(w._bottom_box) == [w.histogram]
     assert len(w.histogram.data[0].y) == 8 and w.readout in w._bottom_box.children
     assert_figure_shows_state(w)
     w.undo()
@@ -632,3 +634,29 @@ def test_lesson_01_text_names_the_histogram_bars_the_widget_draws():
         for colour, name in pairs:
             assert name in shown, f"legend name {name!r} not in the widget ({list(shown)})"
             assert shown[name] == colours[colour], f"{name!r} bars are not {colour}"
+
+
+def test_each_drag_value_and_gate_reaches_the_page_as_one_message(monkeypatch):
+    """One message (one 3-D redraw in the page) per slider value or gate: the arrow head is a mesh moved by
+    x, y, z like the lines (a cone head needed u, v, w too: a second message, so two redraws per value)."""
+    from plotly.basewidget import BaseFigureWidget
+
+    sent: list = []
+    for name in ("_send_update_msg", "_send_restyle_msg", "_send_relayout_msg"):
+        original = getattr(BaseFigureWidget, name)
+
+        def counting(self, *args, _original=original, _name=name, **kwargs):
+            sent.append((self, _name))
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(BaseFigureWidget, name, counting)
+    w = BlochExplorer(animate=False)
+    for theta, phi in ((0.3, 0.2), (0.6, 0.4), (0.9, 0.4)):
+        sent.clear()
+        w.set_angles(theta, phi)
+        assert len([n for f, n in sent if f is w.figure]) == 1, (theta, sent)
+        assert_figure_shows_state(w)
+    sent.clear()
+    w.apply("x")
+    assert len([n for f, n in sent if f is w.figure]) == 1
+    assert_figure_shows_state(w)

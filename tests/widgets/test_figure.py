@@ -107,7 +107,7 @@ def test_a_figure_whose_page_model_went_deaf_is_rebuilt_in_place():
     old._view_answered = True  # a view rendered (it answered once) ...
     w.apply("x")  # ... but never confirms this edit:
     old._check_deaf(old._last_trace_edit_id)
-    assert w.histogram is not old and w.histogram in w._bottom_box.children and old not in w._bottom_box.children
+    assert w.histogram is not old and w.histogram in figures_in(w) and old not in figures_in(w)
     assert list(w.histogram.data[0].y) == pytest.approx([0.0, 1.0])  # the copy has the current data
     w.apply("x")
     assert list(w.histogram.data[0].y) == pytest.approx([1.0, 0.0])  # and the widget draws on the copy
@@ -177,3 +177,20 @@ def test_a_rebuilt_figure_keeps_numpy_data_and_syncs_plain_lists():
     assert z.shape == (9, 9)
     synced = w.fig.get_state()["_widget_data"]
     assert all(not isinstance(t.get("z"), dict) for t in synced)
+
+
+def test_a_rebuilt_figure_keeps_its_click_handlers():
+    """The landscape's click-to-move lives on the contour trace (``on_click``): a figure rebuilt after its page
+    model went deaf must still move the point when the learner clicks (it did nothing: lesson 08 in JupyterLab)."""
+    from plotly.callbacks import Points
+
+    from qmlwidgets import LandscapeExplorer
+
+    w = LandscapeExplorer(None, lambda p: np.cos(p).sum(axis=-1), point=np.zeros(2), resolution=9)
+    old = w.fig
+    ResendOnDisplay._rebuild_figure(w, old)
+    assert w.fig is not old and w.fig._config.get("responsive") is True
+    contour = w.fig.data[0]
+    contour._dispatch_on_click(Points(point_inds=[0], xs=[0.5], ys=[-0.25], trace_name=contour.name,
+                                      trace_index=0), None)
+    assert (w.fig.data[3].x[0], w.fig.data[3].y[0]) == pytest.approx((0.5, -0.25))
