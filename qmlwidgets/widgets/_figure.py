@@ -190,6 +190,7 @@ class _WatchedFigure(_PageStateSync, go.FigureWidget):
         if isinstance(msg, dict) and isinstance(msg.get("trace_edit_id"), int):
             first = not self._view_answered
             self._view_answered = True
+            _PAGE["answered"] = True
             self._acked_edit = max(self._acked_edit, msg["trace_edit_id"])
             if first and self._deaf_callbacks and self.data:
                 try:
@@ -254,6 +255,9 @@ def figures_in(widget: Any) -> list[go.FigureWidget]:
 _TRACE_CALLBACKS = ("_click_callbacks", "_hover_callbacks", "_unhover_callbacks", "_select_callbacks",
                     "_deselect_callbacks")
 DEAF_AFTER = 4.0  # seconds without the page confirming an edit before a figure is rebuilt
+SILENT_AFTER = 8.0  # seconds after display before a figure whose view never rendered is rebuilt
+SILENT_CHECKS = 3  # how often that check runs (a slow page may need a second look)
+_PAGE = {"answered": False}  # True once any course figure's view answered: a live page exists
 MAX_REBUILDS = 3
 
 
@@ -288,6 +292,10 @@ class ResendOnDisplay:
         for fig in figures:
             if isinstance(fig, CourseFigure):
                 fig._deaf_callbacks = [self._rebuild_figure]
+        try:
+            asyncio.get_running_loop().call_later(SILENT_AFTER, self._check_silent, SILENT_CHECKS - 1)
+        except RuntimeError:  # no event loop: no kernel, no page
+            pass
         bundle = super()._repr_mimebundle_(**kwargs)  # type: ignore[misc]
         if isinstance(bundle, dict) and figures:
             try:
@@ -296,6 +304,27 @@ class ResendOnDisplay:
             except Exception:  # a snapshot is a courtesy for readers without a kernel, never an error
                 pass
         return bundle
+
+    def _check_silent(self, checks_left: int = 0) -> None:
+        """Rebuild figures whose view never rendered although other course figures' views did.
+
+        A model whose ES module missed anywidget's load deadline never draws and never answers, so
+        the deaf check (which needs a first answer) cannot see it; the page stays an empty box. Where
+        no figure has answered at all there is no page (nbval, a script) or it is still loading:
+        look again later, and never rebuild on no evidence.
+        """
+        silent = [f for f in figures_in(self)
+                  if isinstance(f, CourseFigure) and f._deaf_callbacks and not f._view_answered]
+        if not silent:
+            return
+        if _PAGE["answered"]:
+            for fig in silent:
+                self._rebuild_figure(fig)
+        if checks_left > 0 and self._rebuilds < MAX_REBUILDS:
+            try:
+                asyncio.get_running_loop().call_later(SILENT_AFTER, self._check_silent, checks_left - 1)
+            except RuntimeError:
+                pass
 
     def _rebuild_figure(self, old: CourseFigure) -> None:
         """Swap ``old`` for a fresh CourseFigure with the same data and layout, everywhere it is used."""

@@ -194,3 +194,24 @@ def test_a_rebuilt_figure_keeps_its_click_handlers():
     contour._dispatch_on_click(Points(point_inds=[0], xs=[0.5], ys=[-0.25], trace_name=contour.name,
                                       trace_index=0), None)
     assert (w.fig.data[3].x[0], w.fig.data[3].y[0]) == pytest.approx((0.5, -0.25))
+
+
+def test_a_figure_whose_view_never_rendered_is_rebuilt_once_a_page_is_known(monkeypatch):
+    """anywidget drops a model whose module loads too slowly: that view never answers, so only this check
+    (other figures answered: a live page exists) can replace it. Without any answer nothing is rebuilt."""
+    from qmlwidgets import BlochExplorer
+    from qmlwidgets.widgets import _figure
+
+    monkeypatch.setitem(_figure._PAGE, "answered", False)
+    w = BlochExplorer()
+    w._repr_mimebundle_()
+    sphere, histogram = w.figure, w.histogram
+    w._check_silent()
+    assert w.figure is sphere and w.histogram is histogram  # no page: never rebuild on no evidence
+    sphere._js2py_traceDeltas = {"trace_deltas": [], "trace_edit_id": sphere._last_trace_edit_id}
+    assert _figure._PAGE["answered"]
+    w._check_silent()
+    assert w.figure is sphere  # it answered: kept
+    assert w.histogram is not histogram and w.histogram in _figure.figures_in(w)  # silent: rebuilt
+    w.apply("x")
+    assert list(w.histogram.data[0].y) == pytest.approx([0.0, 1.0])
