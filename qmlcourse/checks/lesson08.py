@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from qmlcourse.checks import _predict
 from qmlcourse.checks._core import Verdict, checker
 
 
@@ -138,3 +139,16 @@ def slice_from_three(answer: Any, loss: Any = None, point: Any = None, direction
     return Verdict(False, "Not the slice yet. With f0, f1, f2 = f(0), f(π/2), f(π): "
                           "a = (f0 + f2)/2, b = (f0 − f2)/2, c = f1 − a, then "
                           "a + b·cos(thetas) + c·sin(thetas).")
+
+
+def predict_decay(guess: Any) -> Any:
+    """Record the learner's prediction of b in Var ≈ A·2^(−b n) (global cost, 2 layers)."""
+    return _predict.record("08-decay-b", guess, "the decay rate b of the global cost (2 layers)")
+
+
+def reveal_decay(found: float) -> Any:
+    """Compare the recorded prediction with the fitted decay rate."""
+    return _predict.reveal("08-decay-b", found, "the decay rate b of the global cost (2 layers)",
+                           tolerance=0.3,
+                           note="b = 1 would mean the variance halves per qubit; the global "
+                                "projector onto one of 2ⁿ states makes it fall faster.")

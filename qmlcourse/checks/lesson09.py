@@ -5,6 +5,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from qmlcourse.checks import _predict
 from qmlcourse.checks._core import Verdict, checker
 
 #: the model asked about in Exercise 9.1
@@ -52,61 +53,70 @@ def frequencies(answer: Any) -> Verdict:
 
 
 # ----------------------------------------------------------------------------- 9.2
-def _reference_kernel(feature_map: Any, A: np.ndarray, B: np.ndarray) -> np.ndarray:
-    from qiskit.quantum_info import Statevector
-
-    def states(X: np.ndarray) -> np.ndarray:
-        return np.array([Statevector(feature_map.assign_parameters(x)).data for x in X])
-
-    SA, SB = states(A), states(B)
-    return np.abs(SA.conj() @ SB.T) ** 2
+def _ladder(delta: np.ndarray, rungs: int, power: float = 2.0, half: float = 0.5) -> np.ndarray:
+    return np.prod([np.cos(half * m * delta) ** power for m in range(1, rungs + 1)], axis=0)
 
 
-@checker("Exercise 9.2 — a fidelity kernel from statevectors")
-def fidelity_kernel(answer: Callable[[np.ndarray, np.ndarray], Any],
-                    feature_map: Any = None) -> Verdict:
-    """``answer(A, B)`` returns ``K[i, j] = |⟨φ(A[i])|φ(B[j])⟩|²`` for ``feature_map``."""
+@checker("Exercise 9.2 — the frequency-ladder kernel in closed form")
+def ladder_profile(answer: Callable[[np.ndarray], Any], rungs: int = 5) -> Verdict:
+    """``answer(delta)`` returns k(x, x + Δ) = ∏_{m=1}^{rungs} cos²(mΔ/2) for an array of Δ
+    (one feature of the frequency-ladder map R_Y(x), R_Y(2x), …, R_Y(rungs·x))."""
     if not callable(answer):
-        return Verdict(False, "Pass the function itself, `kernel_matrix`, not its result.")
-    if feature_map is None:
-        return Verdict(False, "Call the checker with the feature map: "
-                              "check.fidelity_kernel(kernel_matrix, ladder_map).")
-    d = feature_map.num_parameters
-    rng = np.random.default_rng(11)
-    A = rng.uniform(0, np.pi, (5, d))
-    B = rng.uniform(0, np.pi, (4, d))
-    ref = _reference_kernel(feature_map, A, B)
-    got = answer(A.copy(), B.copy())
-    if got is None:
-        return Verdict(False, "Your function returned None: end it with `return K`.")
-    got = np.asarray(got)
-    if got.shape == ref.T.shape and got.shape != ref.shape:
-        return Verdict(False, f"Shape {got.shape} is transposed: rows follow A (5 points), "
-                              "columns follow B (4 points), K[i, j] = k(A[i], B[j]).")
-    if got.shape != ref.shape:
-        return Verdict(False, f"Expected shape {ref.shape} (len(A), len(B)), got {got.shape}.")
-    if np.iscomplexobj(got) and np.max(np.abs(got.imag)) > 1e-9:
-        return Verdict(False, "Your kernel is complex: that is the overlap ⟨φ|φ'⟩ itself. Take "
-                              "its squared modulus, np.abs(...) ** 2.")
-    got = np.real(got).astype(float)
-    if np.allclose(got, ref, atol=1e-8):
-        same = answer(A.copy(), A.copy())
-        if np.allclose(np.diag(np.real(np.asarray(same))), 1.0, atol=1e-8):
-            return Verdict(True, "K[i, j] = |⟨φ(a_i)|φ(b_j)⟩|², and k(x, x) = 1.")
-        return Verdict(False, "Right for A vs B, but k(x, x) should be 1: check the function "
-                              "when both arguments are the same.")
-    if np.allclose(got, np.sqrt(ref), atol=1e-8):
-        return Verdict(False, "That is |⟨φ|φ'⟩| — square it: the fidelity is |⟨φ|φ'⟩|².")
-    from qiskit.quantum_info import Statevector
+        return Verdict(False, "Pass the function itself, `ladder_profile` (no brackets), not its "
+                              "result.")
+    delta = np.array([0.0, 0.13, 0.4, -0.7, 1.1, 2.0, -2.9, np.pi])
+    with np.errstate(all="ignore"):
+        out = answer(delta.copy())
+    if out is None:
+        return Verdict(False, "Your function returned None: end it with `return ...`.")
+    got = np.asarray(out, dtype=float)
+    if got.shape != delta.shape:
+        return Verdict(False, f"Return one value per Δ: for an array of shape {delta.shape} the "
+                              f"result must have that shape, got {got.shape} (np.cos works "
+                              "element-wise; multiply the factors, do not loop over Δ with sum).")
+    want = _ladder(delta, rungs)
+    if np.allclose(got, want, atol=1e-9):
+        return Verdict(True, "A product state's overlap is the product of one-qubit overlaps, "
+                             "cos²(mΔ/2) per rung. Each factor is (1 + cos mΔ)/2, so the product "
+                             f"holds frequencies up to 1 + 2 + … + {rungs} = "
+                             f"{rungs * (rungs + 1) // 2}: a narrow kernel, with a classical "
+                             "formula.")
+    mistakes = [
+        (_ladder(delta, rungs, power=1.0), "Square the overlap: the fidelity kernel is "
+         "|⟨φ(x)|φ(x')⟩|², so each factor is cos²(mΔ/2), not cos(mΔ/2)."),
+        (_ladder(delta, rungs, half=1.0), "R_Y(θ) turns the state by θ/2 in amplitude: "
+         "⟨0|R_Y(a)†R_Y(b)|0⟩ = cos((b − a)/2). Use mΔ/2."),
+        (_ladder(delta, 1), "That is one rung, the one-qubit-per-feature kernel. The ladder has "
+         f"{rungs} qubits per feature, with angles x, 2x, …, {rungs}x: one factor for each."),
+        (np.mean([np.cos(m * delta / 2) ** 2 for m in range(1, rungs + 1)], axis=0),
+         "Average → product: the qubits form a product state, and the overlap of a product state "
+         "is the *product* of the qubits' overlaps."),
+        (np.sum([np.cos(m * delta / 2) ** 2 for m in range(1, rungs + 1)], axis=0),
+         "Sum → product: the overlap of a product state is the *product* of the qubits' "
+         "overlaps (and k(x, x) must be 1)."),
+        (_ladder(delta, rungs, power=4.0), "Squared twice: cos²(mΔ/2) already is the fidelity "
+         "of one rung."),
+        (_ladder(delta, rungs - 1), f"One rung short: the angles are x, 2x, …, {rungs}x, so m runs "
+         f"from 1 to {rungs} (`range(1, {rungs + 1})`)."),
+    ]
+    for ref, hint in mistakes:
+        if np.allclose(got, ref, atol=1e-9):
+            return Verdict(False, hint)
+    if not np.isclose(got[0], 1.0):
+        return Verdict(False, f"At Δ = 0 the two states are equal, so k must be 1; got {got[0]:.4g}.")
+    return Verdict(False, "Each qubit m holds R_Y(m·x)|0⟩; the overlap of two such qubits is "
+                          "cos(m(x − x')/2). Multiply the squared overlaps over m = 1 … "
+                          f"{rungs}.")
 
-    SA = np.array([Statevector(feature_map.assign_parameters(x)).data for x in A])
-    SB = np.array([Statevector(feature_map.assign_parameters(x)).data for x in B])
-    if np.allclose(got, np.abs(SA @ SB.T) ** 2, atol=1e-8):
-        return Verdict(False, "Conjugate the bra: ⟨φ(a)| is the complex conjugate of the "
-                              "statevector, so use SA.conj() @ SB.T.")
-    if np.allclose(got, np.real(SA.conj() @ SB.T) ** 2, atol=1e-8):
-        return Verdict(False, "Take the modulus of the complex overlap, not its real part: "
-                              "np.abs(SA.conj() @ SB.T) ** 2.")
-    return Verdict(False, "Not the fidelity kernel. Get the statevectors with "
-                          "engine.statevectors(feature_map, A) (one row per point), then "
-                          "K = |SA* · SBᵀ|².")
+
+def predict_one_layer_mse(guess: Any) -> Any:
+    """Record the learner's prediction of the one-layer model's best training MSE."""
+    return _predict.record("09-one-layer-mse", guess, "the training MSE of the 1-layer model")
+
+
+def reveal_one_layer_mse(found: float) -> Any:
+    """Compare the recorded prediction with the trained one-layer model's MSE."""
+    return _predict.reveal("09-one-layer-mse", found, "the training MSE of the 1-layer model",
+                           tolerance=0.01,
+                           note="One layer has no frequency 2: it can fit 0.1 + 0.5 sin x, and the "
+                                "mean square of the rest, 0.3²/2 + 0.2²/2 = 0.065, is left.")

@@ -5,6 +5,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from qmlcourse.checks import _predict
 from qmlcourse.checks._core import Verdict, checker
 
 
@@ -133,3 +134,17 @@ def log_policy_gradient(answer: Callable[[Any, int], Any]) -> Verdict:
                               f"{np.round(want, 4).tolist()}, got {np.round(got, 4).tolist()}.")
     return Verdict(True, "e_a − π: push up the chosen action, push down the others in proportion "
                          "to how likely they were.")
+
+
+def predict_grid_return(guess: Any) -> Any:
+    """Record the learner's prediction of the quantum policy's grid-world return."""
+    return _predict.record("14-grid-return", guess,
+                           "the quantum policy's expected return (mean of 3 seeds)")
+
+
+def reveal_grid_return(found: float) -> Any:
+    """Compare the recorded prediction with the trained quantum policy's mean return."""
+    return _predict.reveal("14-grid-return", found,
+                           "the quantum policy's expected return (mean of 3 seeds)",
+                           tolerance=0.05,
+                           note="The optimum is 0.774; the tables get closer to it.")

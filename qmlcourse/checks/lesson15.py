@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from qmlcourse.checks import _predict
 from qmlcourse.checks._core import Verdict, checker, finite_number
 
 
@@ -67,24 +68,50 @@ def intercept_qber(answer: Any) -> Verdict:
                           "the other basis (½), Bob's result is then wrong (½).")
 
 
-@checker("Exercise 15.3 — estimate the QBER")
-def qber_estimate(answer: Any, alice_sample: Any = None, bob_sample: Any = None) -> Verdict:
-    """``answer``: fraction of positions where the revealed samples differ."""
-    a, b = np.asarray(alice_sample), np.asarray(bob_sample)
-    want = float(np.mean(a != b))
-    q = finite_number(answer, "Give one number: the fraction of revealed bits that disagree.")
-    if math.isclose(q, want, abs_tol=1e-9):
-        m = a.size
-        se = math.sqrt(want * (1 - want) / m) if m else 0.0
-        verdict = ("above the ~11 % BB84 tolerates: abort" if want > 0.11
-                   else "below the ~11 % BB84 tolerates: go on")
-        return Verdict(True, f"QBER ≈ {want:.3f} from {m} revealed bits (± {se:.3f} standard "
-                             f"error), {verdict}.")
-    if math.isclose(q, 1 - want, abs_tol=1e-9):
-        return Verdict(False, "That is the fraction that *agrees*; the QBER counts disagreements.")
-    if math.isclose(q, float(np.sum(a != b)), abs_tol=1e-9):
-        return Verdict(False, "That is the number of errors; divide by the sample size.")
-    if math.isclose(q, 100 * want, abs_tol=1e-6):
-        return Verdict(False, "Give a fraction, not a percentage.")
-    return Verdict(False, f"Count the positions where Alice's and Bob's revealed bits differ and "
-                          f"divide by {a.size}: `np.mean(alice_sample != bob_sample)`.")
+def _min_sample(qber: float, target: float) -> int:
+    """Smallest m with sqrt(Q(1 - Q)/m) <= target."""
+    return int(math.ceil(qber * (1 - qber) / target ** 2 - 1e-9))
+
+
+@checker("Exercise 15.3 — how many bits to reveal")
+def sample_size(answer: Any, qber: float = 0.05, target: float = 0.01) -> Verdict:
+    """``answer``: the smallest number m of revealed bits whose standard error
+    sqrt(Q(1 - Q)/m) is at most ``target`` (Q = 0.05, target 0.01 → 475)."""
+    m = finite_number(answer, "Give one number: how many sifted bits to reveal.")
+    want = _min_sample(qber, target)
+    if m == want:
+        return Verdict(True, f"{want} bits: √(Q(1−Q)/m) = {math.sqrt(qber * (1 - qber) / want):.4f} "
+                             f"≤ {target:g}. Halving the error bar costs four times the bits — "
+                             "and every revealed bit is lost from the key.")
+    if math.isclose(m, qber * (1 - qber) / target ** 2, abs_tol=0.5):
+        return Verdict(False, "Round *up*: a number of bits is a whole number, and rounding down "
+                              "leaves the error bar just above the target.")
+    if math.isclose(m, qber * (1 - qber) / target, rel_tol=0.02):
+        return Verdict(False, "The standard error has a square root: solve √(Q(1−Q)/m) ≤ target, "
+                              "so m ≥ Q(1−Q)/target² — square the target.")
+    if math.isclose(m, math.ceil(qber / target ** 2), abs_tol=1):
+        return Verdict(False, "The variance of one revealed bit is Q(1−Q), not Q.")
+    if math.isclose(m, math.ceil(0.25 / target ** 2), abs_tol=1):
+        return Verdict(False, "That is enough for *any* Q (the worst case Q = ½); with Q ≈ "
+                              f"{qber:g} the variance Q(1−Q) is smaller, so fewer bits do.")
+    if 0 < m < want:
+        se = math.sqrt(qber * (1 - qber) / m)
+        return Verdict(False, f"Too few: with m = {m:g} the standard error is {se:.4f}, above "
+                              f"{target:g}. Solve √(Q(1−Q)/m) ≤ target for m.")
+    if m > want and float(m).is_integer():
+        return Verdict(False, f"Enough, but not the smallest: fewer bits reach an error bar of "
+                              f"{target:g}, and each revealed bit is lost from the key.")
+    return Verdict(False, "Solve √(Q(1−Q)/m) ≤ target for m: m ≥ Q(1−Q)/target², rounded up.")
+
+
+def predict_full_intercept(guess: Any) -> Any:
+    """Record the learner's prediction of the QBER when Eve intercepts every qubit."""
+    return _predict.record("15-qber-eve", guess, "the QBER when Eve intercepts every qubit")
+
+
+def reveal_full_intercept(found: float) -> Any:
+    """Compare the recorded prediction with the simulated QBER."""
+    return _predict.reveal("15-qber-eve", found, "the QBER when Eve intercepts every qubit",
+                           tolerance=0.04,
+                           note="Theory: ½ (Eve picks the wrong basis) × ½ (Bob then reads a coin "
+                                "flip) = 0.25.")

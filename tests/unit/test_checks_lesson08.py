@@ -84,3 +84,22 @@ def test_decay_rate_missing_and_garbage(capsys):
     assert "Call the checker" in capsys.readouterr().out
     assert not check.decay_rate({"b": 1}, N, VAR)
     assert "not yet" in capsys.readouterr().out
+
+
+# ----------------------------------------------------------------------------- prediction
+def test_predict_then_reveal_decay(capsys):
+    assert check.predict_decay(1.0)
+    assert check.reveal_decay(1.2)
+    out = capsys.readouterr().out
+    assert "you predicted 1" in out and "close" in out
+    assert check.predict_decay(0.2)
+    assert not check.reveal_decay(1.51)
+    assert "off by 1.3" in capsys.readouterr().out
+
+
+def test_missing_decay_prediction_never_raises(capsys):
+    assert not check.predict_decay(None)
+    assert not check.predict_decay("fast")
+    assert not check.reveal_decay(1.5)
+    out = capsys.readouterr().out
+    assert "none recorded" in out and "no prediction was recorded" in out

@@ -38,66 +38,83 @@ def test_frequencies_missing_and_garbage(capsys):
 
 
 # ----------------------------------------------------------------------------- 9.2
-@pytest.fixture(scope="module")
-def fmap():
-    x = ParameterVector("x", 2)
-    qc = QuantumCircuit(3)
-    qc.h(0)
-    qc.ry(x[0], 0)
-    qc.rz(2 * x[1], 1)
-    qc.rx(x[0], 2)
-    qc.cx(0, 1)
+def _ladder_map(rungs):
+    x = ParameterVector("x", 1)
+    qc = QuantumCircuit(rungs)
+    for m in range(1, rungs + 1):
+        qc.ry(m * x[0], m - 1)
     return qc
 
 
-def make(fmap, kind="right"):
-    def k(A, B):
-        SA, SB = engine.statevectors(fmap, A), engine.statevectors(fmap, B)
-        if kind == "right":
-            return np.abs(SA.conj() @ SB.T) ** 2
-        if kind == "transposed":
-            return (np.abs(SA.conj() @ SB.T) ** 2).T
-        if kind == "complex":
-            return SA.conj() @ SB.T
-        if kind == "modulus":
-            return np.abs(SA.conj() @ SB.T)
-        if kind == "noconj":
-            return np.abs(SA @ SB.T) ** 2
-        if kind == "real":
-            return np.real(SA.conj() @ SB.T) ** 2
-        if kind == "shape":
-            return np.zeros((2, 2))
-        return np.ones((len(A), len(B)))
-    return k
+def _right(delta, rungs=5):
+    return np.prod([np.cos(m * np.asarray(delta) / 2) ** 2 for m in range(1, rungs + 1)], axis=0)
 
 
-def test_fidelity_kernel_right(capsys, fmap):
-    assert check.fidelity_kernel(make(fmap), fmap)
-    assert "k(x, x) = 1" in capsys.readouterr().out
+@pytest.mark.parametrize("rungs", [5, 3])
+def test_reference_profile_equals_the_circuit_kernel(rungs):
+    from qmlcourse.kernels import fidelity_kernel
+
+    delta = np.linspace(-np.pi, np.pi, 9)
+    K = fidelity_kernel(_ladder_map(rungs), np.zeros((1, 1)), delta[:, None])[0]
+    assert np.allclose(K, _right(delta, rungs), atol=1e-10)
+    assert check.ladder_profile(lambda d: _right(d, rungs), rungs=rungs)
 
 
-@pytest.mark.parametrize("kind, hint", [
-    ("transposed", "transposed"),
-    ("complex", "squared modulus"),
-    ("modulus", "square it"),
-    ("noconj", "Conjugate"),
-    ("real", "modulus of the complex overlap"),
-    ("shape", "Expected shape"),
-    ("ones", "Not the fidelity kernel"),
+def test_ladder_profile_right(capsys):
+    assert check.ladder_profile(_right)
+    out = capsys.readouterr().out
+    assert "correct" in out and "up to 1 + 2 + … + 5 = 15" in out
+
+    def looped(delta):
+        k = np.ones_like(delta)
+        for m in range(1, 6):
+            k = k * ((1 + np.cos(m * delta)) / 2)
+        return k
+    assert check.ladder_profile(looped)
+
+
+@pytest.mark.parametrize("answer, hint", [
+    (lambda d: np.prod([np.cos(m * d / 2) for m in range(1, 6)], axis=0), "Square the overlap"),
+    (lambda d: np.prod([np.cos(m * d) ** 2 for m in range(1, 6)], axis=0), "Use mΔ/2"),
+    (lambda d: np.cos(d / 2) ** 2, "one rung"),
+    (lambda d: np.mean([np.cos(m * d / 2) ** 2 for m in range(1, 6)], axis=0), "Average → product"),
+    (lambda d: np.sum([np.cos(m * d / 2) ** 2 for m in range(1, 6)], axis=0), "Sum → product"),
+    (lambda d: np.prod([np.cos(m * d / 2) ** 4 for m in range(1, 6)], axis=0), "Squared twice"),
+    (lambda d: np.prod([np.cos(m * d / 2) ** 2 for m in range(1, 5)], axis=0), "One rung short"),
+    (lambda d: 0.5 * np.ones_like(d), "must be 1"),
+    (lambda d: np.exp(-d ** 2), "Multiply the squared overlaps"),
+    (lambda d: float(np.sum(d)), "one value per Δ"),
+    (lambda d: None, "returned None"),
 ])
-def test_fidelity_kernel_mistakes_get_hints(capsys, fmap, kind, hint):
-    assert not check.fidelity_kernel(make(fmap, kind), fmap)
+def test_ladder_profile_mistakes_get_hints(capsys, answer, hint):
+    assert not check.ladder_profile(answer)
     assert hint in capsys.readouterr().out
 
 
-def test_fidelity_kernel_missing_and_garbage(capsys, fmap):
-    assert not check.fidelity_kernel(None, fmap)
+def test_ladder_profile_missing_and_garbage(capsys):
+    assert not check.ladder_profile(None)
     assert "no answer yet" in capsys.readouterr().out
-    assert not check.fidelity_kernel(np.eye(3), fmap)
+    assert not check.ladder_profile(_right(np.zeros(8)))
     assert "function itself" in capsys.readouterr().out
-    assert not check.fidelity_kernel(make(fmap))
-    assert "feature map" in capsys.readouterr().out
-    assert not check.fidelity_kernel(lambda A, B: None, fmap)
-    assert "returned None" in capsys.readouterr().out
-    assert not check.fidelity_kernel(lambda A, B: 1 / 0, fmap)
-    assert "ZeroDivisionError" in capsys.readouterr().out
+    for bad in ["cos", 3, lambda d: "x", lambda d: 1 / 0, lambda: 1]:
+        assert not check.ladder_profile(bad)
+        assert "not yet" in capsys.readouterr().out
+
+
+# ----------------------------------------------------------------------------- prediction
+def test_predict_then_reveal_one_layer_mse(capsys):
+    assert check.predict_one_layer_mse(0.065)
+    assert check.reveal_one_layer_mse(0.0650)
+    out = capsys.readouterr().out
+    assert "you predicted 0.065" in out and "close" in out
+    assert check.predict_one_layer_mse(0.2)
+    assert not check.reveal_one_layer_mse(0.065)
+    assert "off by 0.14" in capsys.readouterr().out
+
+
+def test_missing_mse_prediction_never_raises(capsys):
+    assert not check.predict_one_layer_mse(None)
+    assert not check.predict_one_layer_mse(object())
+    assert not check.reveal_one_layer_mse(0.065)
+    out = capsys.readouterr().out
+    assert "none recorded" in out and "no prediction was recorded" in out

@@ -10,7 +10,9 @@ pytest.importorskip("qiskit_aer")
 # ----------------------------------------------------------------------------- 13.1
 def test_right_noise_model_passes(capsys):
     assert check.noise_model(noise.make_noise_model(p1=0.001, p2=0.02, readout=(0.02, 0.05)))
-    assert "correct" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "correct" in out
+    assert "0.2–0.3 %" in out and "good superconducting device of today" not in out
 
 
 def test_noise_model_built_with_raw_aer_calls_passes(capsys):
@@ -113,3 +115,22 @@ def test_mitigation_missing_or_garbage(capsys):
     assert not check.mitigated(None, A_RIGHT, P_NOISY)
     assert not check.mitigated("abc", A_RIGHT, P_NOISY)
     assert "raised" in capsys.readouterr().out
+
+
+# ----------------------------------------------------------------------------- prediction
+def test_predict_then_reveal_linear_gates(capsys):
+    assert check.predict_linear_gates(60)
+    assert check.reveal_linear_gates(66)
+    out = capsys.readouterr().out
+    assert "you predicted 60" in out and "close" in out
+    assert check.predict_linear_gates(30)
+    assert not check.reveal_linear_gates(75)
+    assert "off by 45" in capsys.readouterr().out
+
+
+def test_missing_linear_prediction_never_raises(capsys):
+    assert not check.predict_linear_gates(None)
+    assert not check.predict_linear_gates("many")
+    assert not check.reveal_linear_gates(75)
+    out = capsys.readouterr().out
+    assert "none recorded" in out and "no prediction was recorded" in out

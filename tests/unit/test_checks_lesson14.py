@@ -101,3 +101,22 @@ def test_score_function_missing(capsys):
     assert not check.log_policy_gradient(None)
     assert not check.log_policy_gradient("e_a - pi")
     assert "function itself" in capsys.readouterr().out
+
+
+# ----------------------------------------------------------------------------- prediction
+def test_predict_then_reveal_grid_return(capsys):
+    assert check.predict_grid_return(0.7)
+    assert check.reveal_grid_return(0.696)
+    out = capsys.readouterr().out
+    assert "you predicted 0.7" in out and "close" in out
+    assert check.predict_grid_return(0.3)
+    assert not check.reveal_grid_return(0.696)
+    assert "off by 0.4" in capsys.readouterr().out
+
+
+def test_missing_grid_prediction_never_raises(capsys):
+    assert not check.predict_grid_return(None)
+    assert not check.predict_grid_return([1, 2])
+    assert not check.reveal_grid_return(0.7)
+    out = capsys.readouterr().out
+    assert "none recorded" in out and "no prediction was recorded" in out

@@ -61,29 +61,49 @@ def test_expected_qber_garbage(capsys):
 
 
 # ----------------------------------------------------------------------------- 15.3
-ALICE = np.array([0, 1, 1, 0, 1, 0, 0, 1, 1, 1])
-BOB = np.array([0, 1, 0, 0, 1, 1, 0, 1, 1, 0])      # 3 of 10 differ
-
-
-def test_right_qber_estimate_passes(capsys):
-    assert check.qber_estimate(0.3, ALICE, BOB)
-    assert "above the ~11 %" in capsys.readouterr().out
-    assert check.qber_estimate(0.0, ALICE, ALICE)
-    assert "go on" in capsys.readouterr().out
+def test_right_sample_size_passes(capsys):
+    assert check.sample_size(475)
+    assert "475 bits" in capsys.readouterr().out
+    assert check.sample_size(475.0)
+    assert check.sample_size(900, qber=0.1, target=0.01)     # 0.09 / 1e-4
+    assert check.sample_size(2500, qber=0.5, target=0.01)
 
 
 @pytest.mark.parametrize("answer, hint", [
-    (0.7, "agrees"),
-    (3, "number of errors"),
-    (30, "percentage"),
-    (0.25, "divide by 10"),
+    (474, "Too few"),
+    (474.9, "Round *up*"),
+    (4.75, "square the target"),
+    (500, "not Q"),
+    (2500, "*any* Q"),
+    (476, "not the smallest"),
+    (-3, "Solve"),
 ])
-def test_wrong_qber_estimates_get_hints(answer, hint, capsys):
-    assert not check.qber_estimate(answer, ALICE, BOB)
+def test_wrong_sample_sizes_get_hints(answer, hint, capsys):
+    assert not check.sample_size(answer)
     assert hint in capsys.readouterr().out
 
 
-def test_qber_estimate_garbage(capsys):
-    assert not check.qber_estimate(None, ALICE, BOB)
-    assert not check.qber_estimate([0.1, 0.2], ALICE, BOB)
-    assert not check.qber_estimate(float("inf"), ALICE, BOB)
+def test_sample_size_garbage(capsys):
+    assert not check.sample_size(None)
+    assert not check.sample_size([475, 476])
+    assert not check.sample_size(float("inf"))
+    assert not check.sample_size("475 bits")
+
+
+# ----------------------------------------------------------------------------- prediction
+def test_predict_then_reveal_full_intercept(capsys):
+    assert check.predict_full_intercept(0.25)
+    assert check.reveal_full_intercept(0.226)
+    out = capsys.readouterr().out
+    assert "you predicted 0.25" in out and "close" in out
+    assert check.predict_full_intercept(0.5)
+    assert not check.reveal_full_intercept(0.226)
+    assert "off by 0.27" in capsys.readouterr().out
+
+
+def test_missing_intercept_prediction_never_raises(capsys):
+    assert not check.predict_full_intercept(None)
+    assert not check.predict_full_intercept("a quarter")
+    assert not check.reveal_full_intercept(0.25)
+    out = capsys.readouterr().out
+    assert "none recorded" in out and "no prediction was recorded" in out

@@ -95,46 +95,72 @@ def test_project_model_missing(project, capsys):
     assert "no answer yet" in capsys.readouterr().out
 
 
+def test_validation_split_is_named(project, capsys):
+    model, params, X_tr, y_tr, X_te, y_te, acc = project
+    assert check.project_model(model, params, X_te, y_te, acc, acc, X_tr, y_tr, split="validation")
+    assert "validation accuracy" in capsys.readouterr().out
+    assert not check.project_model(FakeModel(X_tr, 0.7, 0.7), np.zeros(3), X_te, y_te,
+                                   0.9, 0.8, X_tr, y_tr, split="validation")
+    assert "Validation accuracy 0.700" in capsys.readouterr().out
+
+
 # ----------------------------------------------------------------------------- 16.2
-@pytest.fixture(scope="module")
-def design():
-    d = VariationalClassifier(n_features=3, layers=1, encoding="zz")
-    table = noise.transpile_table(d.circuit, ["linear", "heavy-hex", "all-to-all"],
-                                  seed_transpiler=check.SEED).by_target()
-    return d, table
+def _right(n, layers):
+    return layers * (n * n - 1)
 
 
-def test_right_hardware_cost_passes(design, capsys):
-    d, table = design
-    assert check.hardware_cost(table["heavy-hex"].two_qubit_gates, d)
-    assert check.hardware_cost(float(table["heavy-hex"].two_qubit_gates), d.circuit)
-    assert "heavy-hex" in capsys.readouterr().out
+def test_right_zz_gate_count_passes(capsys):
+    assert check.zz_gate_count(_right)
+    assert "L·(n² − 1)" in capsys.readouterr().out
+    assert check.zz_gate_count(lambda n, L: L * (2 * (n * (n - 1) // 2) + n - 1))
 
 
-def test_hardware_cost_hints(design, capsys):
-    d, table = design
-    hh = table["heavy-hex"]
-    assert table["logical"].two_qubit_gates != hh.two_qubit_gates   # routing happens here
-    cases = [(table["logical"].two_qubit_gates, "*before* transpiling"),
-             (hh.depth, "depth"),
-             (hh.two_qubit_gates + hh.one_qubit_gates, "counts every gate"),
-             (hh.two_qubit_gates + 1000, "seed_transpiler=16")]
-    if table["linear"].two_qubit_gates != hh.two_qubit_gates:
-        cases.append((table["linear"].two_qubit_gates, "linear target"))
-    for answer, hint in cases:
-        assert not check.hardware_cost(answer, d)
-        assert hint in capsys.readouterr().out
-    assert not check.hardware_cost(noise.transpile_cost(d.circuit, "heavy-hex"), d)
-    assert "number itself" in capsys.readouterr().out
+def test_reference_formula_matches_the_circuit():
+    for n, L in [(2, 1), (3, 2), (4, 2), (5, 1)]:
+        qc = VariationalClassifier(n_features=n, layers=L, encoding="zz").circuit
+        assert sum(1 for i in qc.data if i.operation.num_qubits == 2) == _right(n, L)
 
 
-def test_hardware_cost_missing_design_or_garbage(design, capsys):
-    d, _ = design
-    assert not check.hardware_cost(None, d)
+@pytest.mark.parametrize("answer, hint", [
+    (lambda n, L: L * (n * (n - 1) // 2 + n - 1), "two two-qubit gates per pair"),
+    (lambda n, L: L * n * (n - 1), "CZ gates in every layer"),
+    (lambda n, L: n * (n - 1) + L * (n - 1), "repeated in every layer"),
+    (lambda n, L: L * (2 * n * n + n - 1), "not n²"),
+    (lambda n, L: L * (2 * n * (n - 1) + n - 1), "counts every pair twice"),
+    (lambda n, L: L * (n * (n - 1) + n), "n − 1 links"),
+    (lambda n, L: 30, "your function gives 30"),
+    (lambda n, L: None, "returned None"),
+    (lambda n, L: "thirty", "whole number"),
+])
+def test_zz_gate_count_hints(answer, hint, capsys):
+    assert not check.zz_gate_count(answer)
+    assert hint in capsys.readouterr().out
+
+
+def test_zz_gate_count_missing_or_garbage(capsys):
+    assert not check.zz_gate_count(None)
     assert "no answer yet" in capsys.readouterr().out
-    assert not check.hardware_cost(12, None)
-    assert "design is missing" in capsys.readouterr().out
-    assert not check.hardware_cost("twelve", d)
-    assert "whole number" in capsys.readouterr().out
-    assert not check.hardware_cost(12, "circuit")
-    assert "second argument" in capsys.readouterr().out
+    assert not check.zz_gate_count(30)
+    assert "function itself" in capsys.readouterr().out
+    for bad in [lambda: 1, lambda n, L: 1 / 0, lambda n, L: [1, 2]]:
+        assert not check.zz_gate_count(bad)
+        assert "not yet" in capsys.readouterr().out
+
+
+# ----------------------------------------------------------------------------- prediction
+def test_predict_then_reveal_heavy_hex(capsys):
+    assert check.predict_heavy_hex(55)
+    assert check.reveal_heavy_hex(60)
+    out = capsys.readouterr().out
+    assert "you predicted 55" in out and "close" in out
+    assert check.predict_heavy_hex(30)
+    assert not check.reveal_heavy_hex(60)
+    assert "off by 30" in capsys.readouterr().out
+
+
+def test_missing_heavy_hex_prediction_never_raises(capsys):
+    assert not check.predict_heavy_hex(None)
+    assert not check.predict_heavy_hex("lots")
+    assert not check.reveal_heavy_hex(60)
+    out = capsys.readouterr().out
+    assert "none recorded" in out and "no prediction was recorded" in out
