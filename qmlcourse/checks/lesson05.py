@@ -1,37 +1,87 @@
 """Checkers for lesson 05 (quantum kernels)."""
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
-from qmlcourse.checks._core import Verdict, checker, finite_number
+from qmlcourse.checks import _predict
+from qmlcourse.checks._core import Verdict, checker
 
 
-@checker("Exercise 5.1 — shots for a 0.01 standard error")
-def shots_needed(answer: Any) -> Verdict:
-    """``answer``: shots so that a kernel value near 0.5 has standard error 0.01 (= 2500)."""
-    shots = finite_number(answer, "Give one number: the number of shots.")
-    want = 0.5 * 0.5 / 0.01**2  # 2500
-    if math.isclose(shots, want, rel_tol=0.01):
-        return Verdict(True, "k(1 − k)/ε² = 0.25 / 0.0001 = 2500 shots. Halving the error costs 4× the shots.")
-    if math.isclose(shots, 0.5 * 0.5 / 0.01, rel_tol=0.01):
-        return Verdict(False, "Square the target error: shots = k(1 − k) / ε², and ε² = 0.0001.")
-    if math.isclose(shots, 0.5 / 0.01**2, rel_tol=0.01):
-        return Verdict(False, "The variance of one shot (a coin with P(0…0) = k) is k(1 − k), not k: "
-                              "shots = k(1 − k) / ε².")
-    if math.isclose(shots, 1 / 0.01**2, rel_tol=0.01):
-        return Verdict(False, "1/ε² ignores the size of the coin's variance: one shot has variance "
-                              "k(1 − k) = 0.25 here, so shots = 0.25 / ε².")
-    if math.isclose(shots, math.sqrt(0.25) / 0.01, rel_tol=0.01) or math.isclose(shots, 0.5 / 0.01, rel_tol=0.01):
-        return Verdict(False, "The standard error is sqrt(k(1 − k) / shots); solve sqrt(0.25 / shots) = 0.01 "
-                              "for shots (square both sides).")
-    if shots <= 0:
-        return Verdict(False, "The number of shots must be positive.")
-    err = math.sqrt(0.25 / shots)
-    return Verdict(False, f"With {shots:g} shots the standard error at k = 0.5 is sqrt(0.25 / shots) = "
-                          f"{err:.4f}, not 0.01. Solve for shots.")
+_CU_SEED = 515
+
+
+def _zero_probability(qc: Any, n_qubits: int) -> float:
+    """Probability of reading 0…0 from ``qc`` (final measurements removed), or a failing Verdict."""
+    from qiskit import QuantumCircuit
+    from qiskit.quantum_info import Statevector
+
+    if not isinstance(qc, QuantumCircuit):
+        raise Verdict(False, f"Your function must return a QuantumCircuit, got {type(qc).__name__}. "
+                             "End it with `return qc`." if qc is not None else
+                      "Your function returns None: finish it with `return qc` (the circuit).")
+    if qc.num_qubits != n_qubits:
+        raise Verdict(False, f"The circuit has {qc.num_qubits} qubits; the feature map has {n_qubits}. "
+                             "Build it from the feature map itself (assign_parameters, inverse, compose).")
+    if qc.num_parameters:
+        raise Verdict(False, f"The circuit still has free parameters ({', '.join(p.name for p in qc.parameters)}"
+                             "): bind the data with feature_map.assign_parameters(x) and "
+                             "feature_map.assign_parameters(x_prime).")
+    bare = qc.remove_final_measurements(inplace=False)
+    return float(abs(Statevector(bare).data[0]) ** 2)
+
+
+def _cu_cases() -> list[tuple[Any, np.ndarray, np.ndarray]]:
+    from qiskit.circuit.library import pauli_feature_map, zz_feature_map
+
+    rng = np.random.default_rng(_CU_SEED)
+    maps = [zz_feature_map(2, reps=2), zz_feature_map(3, reps=1),
+            pauli_feature_map(2, reps=1, paulis=["Y", "XZ"])]
+    cases = []
+    for fm in maps:
+        for _ in range(3):
+            cases.append((fm, rng.uniform(0, np.pi, fm.num_parameters), rng.uniform(0, np.pi, fm.num_parameters)))
+    return cases
+
+
+@checker("Exercise 5.1 — the compute–uncompute kernel circuit")
+def kernel_circuit(answer: Any) -> Verdict:
+    """``answer(feature_map, x, x_prime)`` returns a bound circuit whose probability of ``0…0`` is
+    ``k(x, x') = |⟨φ(x')|φ(x)⟩|²``. Tested on feature maps and points other than the lesson's."""
+    if not callable(answer):
+        return Verdict(False, "Pass your function itself: check.kernel_circuit(kernel_circuit).")
+    from qiskit.quantum_info import Statevector
+
+    from qmlcourse.kernels import fidelity_kernel
+
+    got, want, only_u, no_inverse, wrong_order = [], [], [], [], []
+    for fm, x, xp in _cu_cases():
+        got.append(_zero_probability(answer(fm, x.copy(), xp.copy()), fm.num_qubits))
+        want.append(float(fidelity_kernel(fm, [x], [xp])[0, 0]))
+        u, up = fm.assign_parameters(x), fm.assign_parameters(xp)
+        only_u.append(float(abs(Statevector(u).data[0]) ** 2))
+        no_inverse.append(float(abs(Statevector(u.compose(up)).data[0]) ** 2))
+        wrong_order.append(float(abs(Statevector(up.inverse().compose(u)).data[0]) ** 2))
+    got_a = np.array(got)
+    if np.allclose(got_a, want, atol=1e-8):
+        return Verdict(True, "P(0…0) of U(x')† U(x) equals k(x, x') on 9 pairs and 3 feature maps "
+                             "(up to 3 qubits): compute, uncompute, count zeros.")
+    if np.allclose(got_a, 1.0, atol=1e-8):
+        return Verdict(False, "Every pair gives P(0…0) = 1: you undid the SAME point, U(x)† U(x) = identity. "
+                              "Bind x_prime in the second copy.")
+    if np.allclose(got_a, only_u, atol=1e-8):
+        return Verdict(False, "That is only the encoding U(x). Append the inverse of the encoding of x_prime: "
+                              "qc = u_x.compose(u_xp.inverse()).")
+    if np.allclose(got_a, no_inverse, atol=1e-8):
+        return Verdict(False, "The second copy must be INVERTED: U(x')† undoes the encoding, "
+                              "so use feature_map.assign_parameters(x_prime).inverse().")
+    if np.allclose(got_a, wrong_order, atol=1e-8):
+        return Verdict(False, "Order: U(x')† must act AFTER U(x). `a.compose(b)` appends b after a, so "
+                              "start from the encoding of x: u_x.compose(u_xp.inverse()).")
+    return Verdict(False, "P(0…0) of your circuit is not k(x, x') on other inputs. Build "
+                          "U(x) = feature_map.assign_parameters(x), then append "
+                          "feature_map.assign_parameters(x_prime).inverse().")
 
 
 def _expected_test_kernel(feature_map: Any, X_test: Any, X_train: Any) -> tuple[np.ndarray, np.ndarray,
@@ -130,3 +180,15 @@ def alignment(answer: Any) -> Verdict:
         return Verdict(False, "Also divide by ‖K‖_F, the Frobenius norm of the kernel matrix.")
     return Verdict(False, "Not the alignment yet. Build Y = np.outer(y, y) with ±1 labels, then "
                           "np.sum(K * Y) / (np.linalg.norm(K) * np.linalg.norm(Y)).")
+
+
+# ------------------------------------------------------------------ predict-then-reveal (§7)
+def predict_concentration(guess: Any) -> Any:
+    """Record the learner's prediction of the mean off-diagonal kernel value on 8 qubits."""
+    return _predict.record("05-concentration", guess, "the mean off-diagonal kernel value on 8 qubits")
+
+
+def reveal_concentration(found: float) -> Any:
+    """Compare the recorded prediction with the measured mean off-diagonal value on 8 qubits."""
+    return _predict.reveal("05-concentration", found, "the mean off-diagonal kernel value on 8 qubits",
+                           tolerance=0.01, note="Random 8-qubit states overlap by about 2⁻⁸ ≈ 0.004 on average.")

@@ -5,6 +5,7 @@ from typing import Any
 
 import numpy as np
 
+from qmlcourse.checks import _predict
 from qmlcourse.checks._core import Verdict, checker
 
 _SEED = 606
@@ -159,3 +160,17 @@ def ising_ring(answer: Any) -> Verdict:
     e_got, e_want = float(np.linalg.eigvalsh(M)[0]), float(np.linalg.eigvalsh(want.to_matrix())[0])
     return Verdict(False, f"Not the ring Hamiltonian yet (your ground energy {e_got:.4f}, expected {e_want:.4f}). "
                           "Terms: ZZ on (0,1), (1,2), (2,0) with −1, X on 0, 1, 2 with −0.5.")
+
+
+# ------------------------------------------------------------------ predict-then-reveal (§3)
+def predict_fd_noise(guess: Any) -> Any:
+    """Record the learner's prediction of the worst finite-difference gradient error (h = 0.001, noise 0.01)."""
+    return _predict.record("06-fd-noise", guess, "the largest finite-difference gradient error at h = 0.001")
+
+
+def reveal_fd_noise(found: float) -> Any:
+    """Compare the recorded prediction with the measured finite-difference error at h = 0.001."""
+    return _predict.reveal("06-fd-noise", found, "the largest finite-difference gradient error at h = 0.001",
+                           tolerance=5.0, note="Each difference of two values with noise 0.01 has noise 0.01·√2 ≈ "
+                                               "0.014; dividing by 2h = 0.002 makes it ≈ 7, and the largest of 9 "
+                                               "components is larger still.")

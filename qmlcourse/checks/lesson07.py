@@ -6,88 +6,93 @@ from typing import Any, Callable
 
 import numpy as np
 
+from qmlcourse.checks import _predict
 from qmlcourse.checks._core import Verdict, checker
 
 
 # ----------------------------------------------------------------------------- 7.1
-def _reference_loss() -> tuple[Any, np.ndarray, np.ndarray]:
-    """A small circuit loss, a point and its exact gradient."""
-    from qiskit.circuit.library import real_amplitudes
-    from qiskit.quantum_info import SparsePauliOp
-
-    from qmlwidgets import landscape
-
-    obs = SparsePauliOp.from_list([("ZZ", 1.0), ("XI", 0.4)])
-    loss = landscape.circuit_loss(real_amplitudes(2, reps=1), obs)
-    theta = np.random.default_rng(7).uniform(-math.pi, math.pi, loss.n_params)
-    return loss, theta, loss.gradient(theta[None, :])[0]
+_CIRCUIT_SEED = 707
 
 
-def _ratio(a: np.ndarray, b: np.ndarray) -> float | None:
-    """c if a ≈ c · b for one constant c, else None."""
-    denom = float(b @ b)
-    if denom < 1e-12:
-        return None
-    c = float(a @ b) / denom
-    return c if np.allclose(a, c * b, atol=1e-6) else None
+def _logit(x: np.ndarray, p: np.ndarray, *, reupload: bool = True, cz: bool = True, obs: str = "ZZ",
+           ry_first: bool = False, readout: bool = True) -> float:
+    """The lesson's classifier (and its usual mistakes), by plain statevector simulation."""
+    from qiskit import QuantumCircuit
+    from qiskit.quantum_info import SparsePauliOp, Statevector
+
+    qc = QuantumCircuit(2)
+    for layer in range(3):
+        if reupload or layer == 0:
+            qc.ry(x[0], 0)
+            qc.ry(x[1], 1)
+        t = p[4 * layer: 4 * layer + 4]
+        if ry_first:
+            qc.ry(t[2], 0); qc.ry(t[3], 1); qc.rz(t[0], 0); qc.rz(t[1], 1)
+        else:
+            qc.rz(t[0], 0); qc.rz(t[1], 1); qc.ry(t[2], 0); qc.ry(t[3], 1)
+        if cz:
+            qc.cz(0, 1)
+    ev = float(np.real(Statevector(qc).expectation_value(SparsePauliOp(obs))))
+    return p[-2] * ev + p[-1] if readout else ev
 
 
-@checker("Exercise 7.1 — the parameter-shift rule")
-def parameter_shift(answer: Callable[[Any, np.ndarray], Any]) -> Verdict:
-    """``answer(loss, theta)`` returns the gradient (P,) of a batched ``loss`` at ``theta``."""
+def _circuit_cases() -> list[tuple[np.ndarray, np.ndarray]]:
+    rng = np.random.default_rng(_CIRCUIT_SEED)
+    cases = []
+    for _ in range(5):
+        p = rng.uniform(-math.pi, math.pi, 14)
+        p[-2:] = rng.uniform(0.5, 2.0), rng.uniform(-0.5, 0.5)
+        cases.append((rng.uniform(0, math.pi, 2), p))
+    return cases
+
+
+@checker("Exercise 7.1 — the classifier circuit")
+def classifier_circuit(answer: Callable[[np.ndarray, np.ndarray], Any]) -> Verdict:
+    """``answer(x, params)`` returns the logit ``w ⟨Z⊗Z⟩ + b`` of the 3-layer re-uploading classifier.
+
+    Compared with ``VariationalClassifier(n_features=2, layers=3)`` on random points and parameters."""
     if not callable(answer):
-        return Verdict(False, "Pass the function itself, `parameter_shift_gradient` (no "
-                              "brackets), not its result.")
-    loss, theta, ref = _reference_loss()
-    rows: list[np.ndarray] = []
+        return Verdict(False, "Pass the function itself, `classifier_logit` (no brackets).")
+    from qmlcourse.models import VariationalClassifier
 
-    def recording_loss(params: Any) -> np.ndarray:
-        arr = np.atleast_2d(np.asarray(params, dtype=float))
-        rows.append(arr.copy())
-        return loss(arr)
+    model = VariationalClassifier(n_features=2, layers=3)
+    cases = _circuit_cases()
+    got = []
+    for x, p in cases:
+        value = answer(x.copy(), p.copy())
+        if value is None:
+            return Verdict(False, "Your function returns None: end it with `return w * expectation + b`.")
+        v = np.asarray(value)
+        if v.size != 1:
+            return Verdict(False, f"Return ONE number (the logit of one point), got shape {v.shape}.")
+        if np.iscomplexobj(v):
+            v = v.real
+        got.append(float(v.reshape(())))
+    got_a = np.array(got)
+    want = np.array([float(model.outputs(x[None], p)[0]) for x, p in cases])
+    if np.allclose(got_a, want, atol=1e-8):
+        return Verdict(True, "Same logits as VariationalClassifier on 5 random points and parameter vectors: "
+                             "encoding, 3 re-uploading layers, ⟨Z⊗Z⟩, then w·⟨ZZ⟩ + b.")
 
-    got = answer(recording_loss, theta.copy())
-    if got is None:
-        return Verdict(False, "Your function returned None: end it with `return grad`.")
-    got = np.asarray(got, dtype=float)
-    if got.size == ref.size:
-        got = got.reshape(-1)
-    if got.shape != ref.shape:
-        return Verdict(False, f"Return one partial derivative per parameter: shape {ref.shape}, "
-                              f"got shape {np.shape(got)}.")
-    if not np.all(np.isfinite(got)):
-        return Verdict(False, "Your gradient contains NaN or inf.")
-    if np.allclose(got, ref, atol=1e-6):
-        called = np.concatenate(rows) if rows else np.empty((0, ref.size))
-        shifts = np.abs(called - theta)
-        exact = called.shape[0] > 0 and np.all(
-            np.isclose(shifts, 0.0, atol=1e-12) | np.isclose(shifts, math.pi / 2, atol=1e-9))
-        if exact:
-            note = (" (one batch)" if len(rows) == 1 else
-                    f" — tip: build all {2 * ref.size} shifted rows and call the loss once")
-            return Verdict(True, f"Exact gradient from {called.shape[0]} shifted "
-                                 f"evaluations{note}.")
-        return Verdict(True, "Right numbers — but that looks like finite differences (tiny "
-                             "steps). It is only approximately right; the shift rule uses "
-                             "θ ± π/2 and is exact even on noisy hardware-sized steps.")
-    c = _ratio(got, ref)
-    if c is not None:
-        if np.isclose(c, 2.0, rtol=1e-3):
-            return Verdict(False, "Twice too large: the rule is [f(θ+π/2) − f(θ−π/2)] / 2 — "
-                                  "don't forget the 1/2.")
-        if np.isclose(c, -1.0, rtol=1e-3):
-            return Verdict(False, "Wrong sign: subtract f(θ − π/2) from f(θ + π/2), not the "
-                                  "other way round.")
-        if np.isclose(c, -2.0, rtol=1e-3):
-            return Verdict(False, "Wrong sign and a missing 1/2: use "
-                                  "[f(θ+π/2) − f(θ−π/2)] / 2.")
-        if 0 < abs(c) < 1:
-            return Verdict(False, f"Your values are {c:.3f} × the true gradient, which is "
-                                  "sin(shift): shift by π/2 radians (not degrees, not a "
-                                  "smaller step) and divide by 2.")
-    return Verdict(False, "Not the gradient. For each parameter k, evaluate the loss at θ + "
-                          "(π/2) e_k and θ − (π/2) e_k (e_k: the k-th unit vector) and take "
-                          "half the difference.")
+    def same(**kw: Any) -> bool:
+        return np.allclose(got_a, [_logit(x, p, **kw) for x, p in cases], atol=1e-8)
+
+    if same(readout=False):
+        return Verdict(False, "That is ⟨Z⊗Z⟩ itself. The logit rescales it: z = w·⟨ZZ⟩ + b with "
+                              "w = params[-2], b = params[-1].")
+    if np.allclose(got_a, 1 / (1 + np.exp(-want)), atol=1e-8):
+        return Verdict(False, "That is P(y = 1) = σ(z). Return the logit z itself (the loss takes logits).")
+    if same(reupload=False):
+        return Verdict(False, "You encode x only once. Re-upload: apply RY(x₀), RY(x₁) at the start of EVERY layer.")
+    if same(cz=False):
+        return Verdict(False, "No entangling gate: end each layer with qc.cz(0, 1).")
+    if same(obs="ZI") or same(obs="IZ"):
+        return Verdict(False, "That reads one qubit. The readout is the parity of both: SparsePauliOp(\"ZZ\").")
+    if same(ry_first=True):
+        return Verdict(False, "Gate order inside a layer: first RZ(θ) on both qubits, then RY(θ), then CZ.")
+    return Verdict(False, "Different logits from the lesson's model. Per layer l: ry(x[0], 0), ry(x[1], 1); "
+                          "rz(θ[4l], 0), rz(θ[4l+1], 1); ry(θ[4l+2], 0), ry(θ[4l+3], 1); cz(0, 1). "
+                          "Then z = w·⟨ZZ⟩ + b.")
 
 
 # ----------------------------------------------------------------------------- 7.2
@@ -141,7 +146,7 @@ def cross_entropy(answer: Callable[[np.ndarray, np.ndarray], Any]) -> Verdict:
 
 
 # ----------------------------------------------------------------------------- 7.3
-@checker("Exercise 7.3 — train with the hinge loss")
+@checker("Exercise 7.4 — train with the hinge loss")
 def hinge_classifier(answer: Any, X_test: Any = None, y_test: Any = None) -> Verdict:
     """``answer``: trained parameters of ``VariationalClassifier(layers=3, loss="hinge")``."""
     from qmlcourse.models import VariationalClassifier
@@ -164,3 +169,123 @@ def hinge_classifier(answer: Any, X_test: Any = None, y_test: Any = None) -> Ver
                               "parameters. Use the `params` of the result returned by fit().")
     return Verdict(False, f"Test accuracy {acc:.3f} < 0.90. Train longer (more steps) or try "
                           "another seed / learning rate (0.1–0.2).")
+
+
+# ----------------------------------------------------------------------------- 7.3
+_LOOP_SEED = 733
+
+
+def _loop_case() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(_LOOP_SEED)
+    X = rng.uniform(0, math.pi, (12, 2))
+    y = np.array([0, 1] * 6)
+    p = rng.uniform(-math.pi, math.pi, 14)
+    p[-2:] = 1.3, -0.2
+    return X, y, p
+
+
+def _pair(value: Any, what: str) -> tuple[float, np.ndarray]:
+    if value is None:
+        raise Verdict(False, f"{what} returns None: end it with `return loss, grad`.")
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise Verdict(False, f"{what} must return a pair `loss, grad`.")
+    loss = np.asarray(value[0], dtype=float)
+    if loss.size != 1:
+        raise Verdict(False, f"The loss must be ONE number (the mean over points), got shape {loss.shape}.")
+    return float(loss.reshape(())), np.asarray(value[1], dtype=float).reshape(-1)
+
+
+@checker("Exercise 7.3 — gradient and training loop")
+def training_loop(answer: Callable[..., Any], train: Any = None) -> Verdict:
+    """``answer(params, X, y)`` returns ``(mean cross-entropy, gradient (14,))`` of the lesson's classifier;
+    ``train(loss_and_gradient, params, X, y, steps, lr)`` returns ``(params, losses)`` of plain
+    gradient descent. Tested on 12 other points and another parameter vector."""
+    if not callable(answer):
+        return Verdict(False, "Pass the functions themselves: check.training_loop(loss_and_gradient, train).")
+    from qmlcourse.models import VariationalClassifier
+
+    model = VariationalClassifier(n_features=2, layers=3)
+    X, y, p = _loop_case()
+    loss, grad = _pair(answer(p.copy(), X.copy(), y.copy()), "loss_and_gradient")
+    ref_loss, ref_grad = model.loss_and_grad(X, y, p)
+    if not math.isclose(loss, ref_loss, rel_tol=1e-6, abs_tol=1e-9):
+        return Verdict(False, f"The loss is {loss:.4f}, expected {ref_loss:.4f}: the MEAN cross-entropy of the "
+                              "logits z = w·E + b (exercise 7.2's formula, np.logaddexp(0, z) − y z).")
+    if grad.shape != ref_grad.shape:
+        return Verdict(False, f"The gradient needs one entry per parameter: shape {ref_grad.shape}, got {grad.shape}.")
+    if np.allclose(grad, ref_grad, atol=1e-7):
+        if train is None or not callable(train):
+            return Verdict(False, "loss_and_gradient is right. Now write `train` and pass it too: "
+                                  "check.training_loop(loss_and_gradient, train).")
+        return _check_train(train, model, X, y, p)
+    M = len(y)
+    ang, ref_ang = grad[:-2], ref_grad[:-2]
+    if np.allclose(grad, -ref_grad, atol=1e-7):
+        return Verdict(False, "Sign flipped: ∂ℓ/∂z = σ(z) − y (not y − σ(z)).")
+    if np.allclose(grad, M * ref_grad, atol=1e-6):
+        return Verdict(False, "That is the gradient of the SUM over points; the loss is the mean: divide by the "
+                              "number of points.")
+    if np.allclose(ang, 2 * ref_ang, atol=1e-7):
+        return Verdict(False, "Angles twice too large: the shift rule is [E(θ + π/2) − E(θ − π/2)] / 2.")
+    w = p[-2]
+    if np.allclose(ang * w, ref_ang, atol=1e-7):
+        return Verdict(False, "Chain rule: z = w·E + b, so ∂z/∂θ_k = w · ∂E/∂θ_k — multiply by w.")
+    if np.allclose(ang, ref_ang, atol=1e-7):
+        return Verdict(False, "The 12 angle derivatives are right; the last two are w and b (no shift rule for "
+                              "them): ∂L/∂w = mean((σ(z) − y)·E), ∂L/∂b = mean(σ(z) − y).")
+    return Verdict(False, "Wrong gradient. For angle k: shift params[k] by ±π/2, evaluate E = "
+                          "model.expectations(X, shifted) (shape (M,)), dE = half the difference; then "
+                          "grad[k] = mean((σ(z) − y) · w · dE). Last two entries: w and b.")
+
+
+def _check_train(train: Callable[..., Any], model: Any, X: np.ndarray, y: np.ndarray, p: np.ndarray) -> Verdict:
+    steps, lr = 4, 0.3
+    calls = [0]
+
+    def reference(params: Any, X_: Any, y_: Any) -> tuple[float, np.ndarray]:
+        calls[0] += 1
+        return model.loss_and_grad(X_, y_, np.asarray(params, dtype=float))
+
+    out = train(reference, p.copy(), X.copy(), y.copy(), steps, lr)
+    if out is None or not isinstance(out, (tuple, list)) or len(out) != 2:
+        return Verdict(False, "train must return a pair `params, losses` (the final parameters and the list "
+                              "of losses, one per step).")
+    final = np.asarray(out[0], dtype=float).reshape(-1)
+    losses = np.asarray(out[1], dtype=float).reshape(-1)
+    q, want_losses = p.copy(), []
+    for _ in range(steps):
+        loss, grad = model.loss_and_grad(X, y, q)
+        want_losses.append(loss)
+        q = q - lr * grad
+    up = p.copy()
+    for _ in range(steps):
+        up = up + lr * model.loss_and_grad(X, y, up)[1]
+    if final.shape == q.shape and np.allclose(final, q, atol=1e-8):
+        if len(losses) != steps:
+            return Verdict(False, f"Parameters right, but return one loss per step: {steps} values, got {len(losses)}.")
+        if not np.allclose(losses, want_losses, atol=1e-8):
+            return Verdict(False, "Parameters right; record the loss returned at each step (before the update).")
+        return Verdict(True, f"Your gradient matches the exact one, and your loop is plain gradient descent: "
+                             f"{steps} steps took the loss on the checker's 12 points from {want_losses[0]:.3f} to "
+                             f"{want_losses[-1]:.3f}. Shift rule + chain rule + update: a hardware-style training loop.")
+    if final.shape == up.shape and np.allclose(final, up, atol=1e-8):
+        return Verdict(False, "You climb uphill: step AGAINST the gradient, params = params − lr · grad.")
+    if final.shape == p.shape and np.allclose(final, p, atol=1e-12):
+        return Verdict(False, "The parameters never change: update them each step and return the final ones.")
+    if calls[0] != steps:
+        return Verdict(False, f"Call loss_and_gradient once per step ({steps} steps), got {calls[0]} calls.")
+    return Verdict(False, "Not plain gradient descent: each step, (loss, grad) = loss_and_gradient(params, X, y), "
+                          "then params = params − lr · grad.")
+
+
+# ------------------------------------------------------------------ predict-then-reveal (§7)
+def predict_line_accuracy(guess: Any) -> Any:
+    """Record the learner's prediction of a straight line's test accuracy on the moons."""
+    return _predict.record("07-line", guess, "the test accuracy of a straight line (logistic regression)")
+
+
+def reveal_line_accuracy(found: float) -> Any:
+    """Compare the recorded prediction with the straight line's measured test accuracy."""
+    return _predict.reveal("07-line", found, "the test accuracy of a straight line (logistic regression)",
+                           tolerance=0.05, note="The moons interleave, but most points sit on the right side "
+                                                "of one tilted line.")

@@ -43,11 +43,11 @@ def test_result_compares_like_a_bool_and_displays_nothing(capsys):
 
 
 def test_finite_number_turns_non_numbers_into_the_checkers_hint(capsys):
-    from qmlcourse.checks import lesson05, lesson15
+    from qmlcourse.checks import lesson15, lesson18
     from qmlcourse.checks._core import finite_number
     assert finite_number("2.5", "Give one number.") == 2.5
-    assert not lesson05.shots_needed("many")
-    assert "Give one number: the number of shots." in capsys.readouterr().out
+    assert not lesson18.circuit_fidelity("many", 2, 1, 0.99, 0.9)
+    assert "Give one number between 0 and 1: the estimated success probability." in capsys.readouterr().out
     assert not lesson15.intercept_qber(float("nan"))
     assert "Your answer is not a finite number." in capsys.readouterr().out
 

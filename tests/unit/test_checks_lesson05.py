@@ -5,34 +5,62 @@ from qiskit.circuit.library import zz_feature_map
 from qmlcourse.checks import lesson05 as check
 from qmlcourse.kernels import feature_states, kernel_target_alignment
 
-# ---------------------------------------------------------------- 5.1 shots
+# ---------------------------------------------------------------- 5.1 compute-uncompute circuit
+def cu_right(fm, x, xp):
+    return fm.assign_parameters(x).compose(fm.assign_parameters(xp).inverse())
 
 
-def test_shots_right(capsys):
-    assert check.shots_needed(2500)
-    assert check.shots_needed(2500.0)
-    assert "2500 shots" in capsys.readouterr().out
+def cu_measured(fm, x, xp):
+    qc = cu_right(fm, x, xp)
+    qc.measure_all()
+    return qc
 
 
-@pytest.mark.parametrize("answer, hint", [
-    (25, "Square the target error"),
-    (5000, "not k"),
-    (10000, "ignores the size"),
-    (50, "square both sides"),
-    (-3, "must be positive"),
-    (1000, "not 0.01"),
+def cu_swapped(fm, x, xp):  # U(x)^dagger U(x'): same probability, k is symmetric
+    return cu_right(fm, xp, x)
+
+
+def test_kernel_circuit_right(capsys):
+    assert check.kernel_circuit(cu_right)
+    assert check.kernel_circuit(cu_measured)
+    assert check.kernel_circuit(cu_swapped)
+    assert "equals k(x, x')" in capsys.readouterr().out
+
+
+def test_kernel_circuit_library_way_passes(capsys):
+    from qmlcourse.kernels import compute_uncompute_circuit
+
+    def lib(fm, x, xp):
+        qc, xs, ys = compute_uncompute_circuit(fm)
+        return qc.assign_parameters(dict(zip(xs, x)) | dict(zip(ys, xp)))
+
+    assert check.kernel_circuit(lib)
+
+
+@pytest.mark.parametrize("fn, hint", [
+    (lambda fm, x, xp: cu_right(fm, x, x), "SAME point"),
+    (lambda fm, x, xp: fm.assign_parameters(x), "only the encoding"),
+    (lambda fm, x, xp: fm.assign_parameters(x).compose(fm.assign_parameters(xp)), "INVERTED"),
+    (lambda fm, x, xp: fm.assign_parameters(xp).inverse().compose(fm.assign_parameters(x)), "Order"),
+    (lambda fm, x, xp: fm.compose(fm.inverse()), "free parameters"),
+    (lambda fm, x, xp: None, "returns None"),
+    (lambda fm, x, xp: "circuit", "must return a QuantumCircuit"),
+    (lambda fm, x, xp: cu_right(zz_feature_map(4, reps=1), list(x) * 2, list(xp) * 2)
+     if fm.num_qubits == 2 else cu_right(fm, x, xp), "qubits"),
+    (lambda fm, x, xp: cu_right(fm, x, np.asarray(xp) + 0.3), "not k(x, x')"),
 ])
-def test_shots_hints(capsys, answer, hint):
-    assert not check.shots_needed(answer)
+def test_kernel_circuit_hints(capsys, fn, hint):
+    assert not check.kernel_circuit(fn)
     assert hint in capsys.readouterr().out
 
 
-def test_shots_garbage(capsys):
-    assert not check.shots_needed(None)
-    assert not check.shots_needed("many")
-    assert not check.shots_needed(float("inf"))
-    assert not check.shots_needed([1, 2])
-    capsys.readouterr()
+def test_kernel_circuit_garbage(capsys):
+    assert not check.kernel_circuit(None)
+    assert "no answer yet" in capsys.readouterr().out
+    assert not check.kernel_circuit(0.5)
+    assert "function itself" in capsys.readouterr().out
+    assert not check.kernel_circuit(lambda fm: fm)
+    assert "raised TypeError" in capsys.readouterr().out
 
 
 # ---------------------------------------------------------------- 5.2 test kernel
@@ -103,3 +131,27 @@ def test_alignment_garbage(capsys):
     assert "function itself" in capsys.readouterr().out
     assert not check.alignment(lambda K: 1.0)
     assert "raised TypeError" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- predict-then-reveal
+def test_predict_then_reveal(capsys):
+    from qmlcourse.checks import _predict
+
+    names = {"05": ("predict_concentration", "reveal_concentration", 0.0052, 0.006, 0.3),
+             "06": ("predict_fd_noise", "reveal_fd_noise", 9.66, 10.0, 0.01),
+             "07": ("predict_line_accuracy", "reveal_line_accuracy", 0.833, 0.8, 0.5)}["05"]
+    predict, reveal = getattr(check, names[0]), getattr(check, names[1])
+    truth, near, far = names[2:]
+    assert not predict(None)
+    assert "none recorded yet" in capsys.readouterr().out
+    assert not reveal(truth)
+    assert "no prediction was recorded" in capsys.readouterr().out
+    assert predict(near)
+    assert reveal(truth)
+    assert "close" in capsys.readouterr().out.splitlines()[-1]
+    assert predict(far)
+    assert not reveal(truth)
+    assert "off by" in capsys.readouterr().out
+    assert not predict("soon")
+    capsys.readouterr()
+    _predict._RECORDED.clear()

@@ -10,69 +10,60 @@ from qmlcourse.models import VariationalClassifier
 from qmlcourse.train import fit
 
 
-def shift_rule(loss, theta, shift=np.pi / 2, scale=0.5, sign=1.0):
-    P = len(theta)
-    s = shift * np.eye(P)
-    v = loss(np.concatenate([theta + s, theta - s]))
-    return sign * scale * (v[:P] - v[P:])
+from qiskit import QuantumCircuit
+from qiskit.quantum_info import SparsePauliOp, Statevector
+
+REF = VariationalClassifier(n_features=2, layers=3)
 
 
 # ----------------------------------------------------------------------------- 7.1
-def test_parameter_shift_right(capsys):
-    assert check.parameter_shift(shift_rule)
-    assert "one batch" in capsys.readouterr().out
+def logit(x, params, reupload=True, cz=True, obs="ZZ", ry_first=False, readout=True):
+    qc = QuantumCircuit(2)
+    for layer in range(3):
+        if reupload or layer == 0:
+            qc.ry(x[0], 0)
+            qc.ry(x[1], 1)
+        t = params[4 * layer: 4 * layer + 4]
+        if ry_first:
+            qc.ry(t[2], 0); qc.ry(t[3], 1); qc.rz(t[0], 0); qc.rz(t[1], 1)
+        else:
+            qc.rz(t[0], 0); qc.rz(t[1], 1); qc.ry(t[2], 0); qc.ry(t[3], 1)
+        if cz:
+            qc.cz(0, 1)
+    ev = Statevector(qc).expectation_value(SparsePauliOp(obs))  # complex: the checker takes .real
+    return params[-2] * ev + params[-1] if readout else ev
 
 
-def test_parameter_shift_row_by_row_passes_with_tip(capsys):
-    def per_row(loss, theta):
-        g = []
-        for k in range(len(theta)):
-            e = np.zeros(len(theta)); e[k] = np.pi / 2
-            g.append((loss((theta + e)[None])[0] - loss((theta - e)[None])[0]) / 2)
-        return np.array(g)
-
-    assert check.parameter_shift(per_row)
-    assert "call the loss once" in capsys.readouterr().out
+def test_classifier_circuit_right(capsys):
+    assert check.classifier_circuit(logit)
+    assert check.classifier_circuit(lambda x, p: REF.outputs(np.asarray(x)[None], p)[0])
+    assert "Same logits" in capsys.readouterr().out
 
 
-def test_parameter_shift_finite_differences_noted(capsys):
-    def fd(loss, theta, h=1e-6):
-        P = len(theta)
-        v = loss(np.concatenate([theta + h * np.eye(P), theta - h * np.eye(P)]))
-        return (v[:P] - v[P:]) / (2 * h)
-
-    assert check.parameter_shift(fd)
-    assert "finite differences" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize("kwargs, hint", [
-    ({"scale": 1.0}, "1/2"),
-    ({"sign": -1.0}, "Wrong sign"),
-    ({"sign": -1.0, "scale": 1.0}, "Wrong sign and a missing 1/2"),
-    ({"shift": np.pi / 4}, "sin(shift)"),
-    ({"shift": 90.0}, "radians"),
+@pytest.mark.parametrize("fn, hint", [
+    (lambda x, p: logit(x, p, readout=False), "⟨Z⊗Z⟩ itself"),
+    (lambda x, p: 1 / (1 + np.exp(-logit(x, p).real)), "σ(z)"),
+    (lambda x, p: logit(x, p, reupload=False), "Re-upload"),
+    (lambda x, p: logit(x, p, cz=False), "cz(0, 1)"),
+    (lambda x, p: logit(x, p, obs="ZI"), "parity of both"),
+    (lambda x, p: logit(x, p, obs="IZ"), "parity of both"),
+    (lambda x, p: logit(x, p, ry_first=True), "Gate order"),
+    (lambda x, p: logit(x[::-1], p), "Different logits"),
+    (lambda x, p: None, "returns None"),
+    (lambda x, p: np.zeros(3), "ONE number"),
 ])
-def test_parameter_shift_mistakes_get_hints(capsys, kwargs, hint):
-    assert not check.parameter_shift(lambda loss, theta: shift_rule(loss, theta, **kwargs))
+def test_classifier_circuit_hints(capsys, fn, hint):
+    assert not check.classifier_circuit(fn)
     assert hint in capsys.readouterr().out
 
 
-def test_parameter_shift_wrong_shape_and_none(capsys):
-    assert not check.parameter_shift(lambda loss, theta: np.zeros(3))
-    assert "shape" in capsys.readouterr().out
-    assert not check.parameter_shift(lambda loss, theta: None)
-    assert "returned None" in capsys.readouterr().out
-    assert not check.parameter_shift(lambda loss, theta: np.zeros(len(theta)))
-    assert "half the difference" in capsys.readouterr().out
-
-
-def test_parameter_shift_missing_and_garbage(capsys):
-    assert not check.parameter_shift(None)
+def test_classifier_circuit_missing_and_garbage(capsys):
+    assert not check.classifier_circuit(None)
     assert "no answer yet" in capsys.readouterr().out
-    assert not check.parameter_shift(np.zeros(4))
+    assert not check.classifier_circuit(0.3)
     assert "function itself" in capsys.readouterr().out
-    assert not check.parameter_shift(lambda loss, theta: 1 / 0)
-    assert "ZeroDivisionError" in capsys.readouterr().out
+    assert not check.classifier_circuit(lambda x: 1.0)
+    assert "raised TypeError" in capsys.readouterr().out
 
 
 # ----------------------------------------------------------------------------- 7.2
@@ -121,6 +112,79 @@ def test_cross_entropy_missing_and_garbage(capsys):
 
 
 # ----------------------------------------------------------------------------- 7.3
+def loss_and_gradient(params, X, y, *, w_factor=True, half=True, sign=1.0, mean=True, wb=True):
+    params = np.asarray(params, float)
+    w, b = params[-2], params[-1]
+    E = REF.expectations(X, params)
+    z = w * E + b
+    loss = np.mean(np.logaddexp(0, z) - y * z)
+    dz = sign * (1 / (1 + np.exp(-z)) - y) / (len(y) if mean else 1)
+    shifts = np.pi / 2 * np.eye(len(params))[:-2]
+    dE = (REF.expectations(X, params + shifts) - REF.expectations(X, params - shifts)) / (2 if half else 1)
+    grad = np.zeros(len(params))
+    grad[:-2] = dE @ dz * (w if w_factor else 1.0)
+    if wb:
+        grad[-2], grad[-1] = np.sum(dz * E), np.sum(dz)
+    return loss, grad
+
+
+def train(lg, params, X, y, steps, lr, direction=-1.0, update=True):
+    losses = []
+    for _ in range(steps):
+        loss, grad = lg(params, X, y)
+        losses.append(loss)
+        if update:
+            params = params + direction * lr * grad
+    return params, losses
+
+
+def test_training_loop_right(capsys):
+    assert check.training_loop(loss_and_gradient, train)
+    out = capsys.readouterr().out
+    assert "plain gradient descent" in out
+    assert check.training_loop(lambda p, X, y: REF.loss_and_grad(X, y, p), train)
+
+
+@pytest.mark.parametrize("kwargs, hint", [
+    ({"w_factor": False}, "multiply by w"),
+    ({"half": False}, "twice too large"),
+    ({"sign": -1.0}, "Sign flipped"),
+    ({"mean": False}, "SUM over points"),
+    ({"wb": False}, "w and b"),
+])
+def test_training_loop_gradient_hints(capsys, kwargs, hint):
+    assert not check.training_loop(lambda p, X, y: loss_and_gradient(p, X, y, **kwargs), train)
+    assert hint in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("fn, hint", [
+    (lambda lg, p, X, y, s, lr: train(lg, p, X, y, s, lr, direction=1.0), "uphill"),
+    (lambda lg, p, X, y, s, lr: train(lg, p, X, y, s, lr, update=False), "never change"),
+    (lambda lg, p, X, y, s, lr: (train(lg, p, X, y, s, lr)[0], []), "one loss per step"),
+    (lambda lg, p, X, y, s, lr: train(lg, p, X, y, s, 0.1), "Not plain gradient descent"),
+    (lambda lg, p, X, y, s, lr: None, "return a pair"),
+])
+def test_training_loop_train_hints(capsys, fn, hint):
+    assert not check.training_loop(loss_and_gradient, fn)
+    assert hint in capsys.readouterr().out
+
+
+def test_training_loop_missing_and_garbage(capsys):
+    assert not check.training_loop(None, train)
+    assert "no answer yet" in capsys.readouterr().out
+    assert not check.training_loop(loss_and_gradient)
+    assert "Now write `train`" in capsys.readouterr().out
+    assert not check.training_loop(lambda p, X, y: None, train)
+    assert "returns None" in capsys.readouterr().out
+    assert not check.training_loop(lambda p, X, y: (np.zeros(3), np.zeros(14)), train)
+    assert "ONE number" in capsys.readouterr().out
+    assert not check.training_loop(lambda p, X, y: (0.5, np.zeros(14)), train)
+    assert "The loss is" in capsys.readouterr().out
+    assert not check.training_loop("abc", train)
+    assert "functions themselves" in capsys.readouterr().out
+
+
+# ----------------------------------------------------------------------------- 7.4
 @pytest.fixture(scope="module")
 def split():
     data = datasets.make_moons(200, noise=0.1, seed=0)
@@ -156,3 +220,27 @@ def test_hinge_classifier_wrong_shape_missing_data_and_garbage(capsys, split):
     assert "no answer yet" in capsys.readouterr().out
     assert not check.hinge_classifier("abc", split.X_test, split.y_test)
     assert "not yet" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- predict-then-reveal
+def test_predict_then_reveal(capsys):
+    from qmlcourse.checks import _predict
+
+    names = {"05": ("predict_concentration", "reveal_concentration", 0.0052, 0.006, 0.3),
+             "06": ("predict_fd_noise", "reveal_fd_noise", 9.66, 10.0, 0.01),
+             "07": ("predict_line_accuracy", "reveal_line_accuracy", 0.833, 0.8, 0.5)}["07"]
+    predict, reveal = getattr(check, names[0]), getattr(check, names[1])
+    truth, near, far = names[2:]
+    assert not predict(None)
+    assert "none recorded yet" in capsys.readouterr().out
+    assert not reveal(truth)
+    assert "no prediction was recorded" in capsys.readouterr().out
+    assert predict(near)
+    assert reveal(truth)
+    assert "close" in capsys.readouterr().out.splitlines()[-1]
+    assert predict(far)
+    assert not reveal(truth)
+    assert "off by" in capsys.readouterr().out
+    assert not predict("soon")
+    capsys.readouterr()
+    _predict._RECORDED.clear()
