@@ -2,7 +2,7 @@
 
 A checker is a plain function decorated with :func:`checker`. It returns a :class:`Verdict`
 (or raises :class:`Verdict` early); the decorator shows it and returns a :class:`CheckResult`
-(truthy when passed). Missing answers (``None`` / ``...``), oversized answers and any exception
+(truthy when passed). Missing answers (``None`` / ``...`` / an untouched function stub), oversized answers and any exception
 raised while checking become friendly feedback, never a traceback (only ``KeyboardInterrupt``
 passes through, so a learner can still stop a cell).
 
@@ -23,6 +23,7 @@ Example::
 """
 from __future__ import annotations
 
+import dis
 import functools
 import hashlib
 import hmac
@@ -33,6 +34,7 @@ import os
 import signal
 import sys
 import threading
+import types
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -153,8 +155,40 @@ def finite_number(answer: Any, hint: str) -> float:
 
 
 def is_missing(answer: Any) -> bool:
-    """True for the placeholders a student copy starts with (``None`` or ``...``)."""
-    return answer is None or answer is Ellipsis
+    """True for the placeholders a student copy starts with: ``None``, ``...``, or an untouched
+    function stub (a ``def`` whose body only returns None, as tools/make_lessons.py writes it).
+
+    >>> def stub(x):
+    ...     return None  # YOUR CODE HERE
+    >>> is_missing(stub), is_missing(lambda x: None), is_missing(0)
+    (True, False, False)
+    """
+    return answer is None or answer is Ellipsis or is_stub(answer)
+
+
+#: the only instructions a function that does nothing but ``return None`` compiles to
+_STUB_OPS = frozenset({"RESUME", "NOP", "LOAD_CONST", "RETURN_CONST", "RETURN_VALUE"})
+
+
+def is_stub(fn: Any) -> bool:
+    """True when ``fn`` is a ``def`` function (not a lambda) whose body does nothing but return
+    None (docstring, comments, ``pass``, ``...``, ``return None``): an exercise not yet started.
+
+    >>> def f():
+    ...     pass
+    >>> is_stub(f), is_stub(print)
+    (True, False)
+    """
+    if not isinstance(fn, types.FunctionType) or fn.__name__ == "<lambda>":
+        return False
+    try:
+        for ins in dis.get_instructions(fn):
+            if ins.opname not in _STUB_OPS or (ins.opname in ("LOAD_CONST", "RETURN_CONST")
+                                              and ins.argval is not None):
+                return False
+    except Exception:
+        return False
+    return True
 
 
 def bounded(value: Any, name: str = "your answer") -> Any:

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from qmlcourse.checks import _predict
 from qmlcourse.checks._core import Verdict, checker
 
 _S2 = 1 / math.sqrt(2)
@@ -183,3 +184,15 @@ def shots_for_precision(answer: Any) -> Verdict:
         return Verdict(False, f"{n} shots give σ = {err:.4f} ≤ 0.01 — enough, but not the smallest number.")
     return Verdict(False, f"With {n} shots σ = √(0.25 / {n}) = {err:.4f}, which is more than 0.01. "
                           "Solve √(p(1−p)/N) = 0.01 for N.")
+
+
+# ----------------------------------------------------------------------------- predict, then reveal
+def predict_shot_error(guess: Any) -> Any:
+    """Record the learner's prediction of the typical error of a frequency from 100 shots of a p = 0.75 coin (a number; never raises)."""
+    return _predict.record("01-shot-error", guess, "the typical error |f − 0.75| of a frequency from 100 shots")
+
+
+def reveal_shot_error(truth: float) -> Any:
+    """Print the recorded prediction next to the computed ``truth``; True when within 0.015."""
+    return _predict.reveal("01-shot-error", truth, "the typical error |f − 0.75| of a frequency from 100 shots", tolerance=0.015,
+                           note="σ = √(p(1−p)/N) = √(0.75 · 0.25 / 100) ≈ 0.043: 100 shots pin a probability down only to about ±0.04.")

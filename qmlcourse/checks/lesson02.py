@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from qmlcourse.checks import _predict
 from qmlcourse.checks._core import Verdict, checker
 
 _S2 = 1 / math.sqrt(2)
@@ -152,3 +153,15 @@ def pauli_label(answer: Any) -> Verdict:
                               "acts on qubit 0. 'XIZ' puts Z on qubit 0 and X on qubit 2.")
     return Verdict(False, f"{label!r} puts " + ", ".join(f"{c} on qubit {2 - i}" for i, c in enumerate(label))
                    + ". We want Z on qubit 2, I on qubit 1 and X on qubit 0 (rightmost letter = qubit 0).")
+
+
+# ----------------------------------------------------------------------------- predict, then reveal
+def predict_x0_index(guess: Any) -> Any:
+    """Record the learner's prediction of which of the 4 amplitudes (index 0–3) `qc.x(0)` on two qubits sets to 1 (a number; never raises)."""
+    return _predict.record("02-x0-index", guess, "the index (0–3) of the amplitude that qc.x(0) sets to 1 on two qubits")
+
+
+def reveal_x0_index(truth: float) -> Any:
+    """Print the recorded prediction next to the computed ``truth``; True when within 0.5."""
+    return _predict.reveal("02-x0-index", truth, "the index (0–3) of the amplitude that qc.x(0) sets to 1 on two qubits", tolerance=0.5,
+                           note="Qiskit is little-endian: qubit 0 is the lowest bit of the index, so X on qubit 0 gives index 1, label '01'.")

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from qmlcourse.checks import _predict
 from qmlcourse.checks._core import Verdict, checker
 from qmlcourse.checks.lesson02 import circuit_state
 
@@ -127,3 +128,15 @@ def best_classical_chsh(answer: Any) -> Verdict:
         return Verdict(False, "−2 is the minimum; take the maximum of S over the strategies.")
     return Verdict(False, f"Got {s:.4f}. For each of the 16 tuples (a0, a1, b0, b1) in {{0, 1}}⁴ compute "
                           "E_xy = (−1)^(a_x ⊕ b_y) and S = E00 + E01 + E10 − E11; take the maximum.")
+
+
+# ----------------------------------------------------------------------------- predict, then reveal
+def predict_p11_before_cx(guess: Any) -> Any:
+    """Record the learner's prediction of the probability of outcome '11' after the H but before the CX (a number; never raises)."""
+    return _predict.record("03-p11-before-cx", guess, "P('11') after the H, before the CX")
+
+
+def reveal_p11_before_cx(truth: float) -> Any:
+    """Print the recorded prediction next to the computed ``truth``; True when within 0.05."""
+    return _predict.reveal("03-p11-before-cx", truth, "P('11') after the H, before the CX", tolerance=0.05,
+                           note="H alone leaves qubit 1 in |0⟩, so '11' never appears; the CX then copies qubit 0's value onto qubit 1: '00' or '11', half the time each.")

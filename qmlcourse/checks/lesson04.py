@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from qmlcourse.checks import _predict
 from qmlcourse.checks._core import Verdict, checker
 
 
@@ -147,3 +148,15 @@ def amplitude_state(answer: Any) -> Verdict:
     if not math.isclose(norm, 1.0, abs_tol=1e-6):
         return Verdict(False, f"Your vector has norm {norm:.4f}; a state needs norm 1. Divide x by ‖x‖.")
     return Verdict(False, "Normalised, but not proportional to (1, 2, 2, 4): amplitude i should be x_i / ‖x‖.")
+
+
+# ----------------------------------------------------------------------------- predict, then reveal
+def predict_zz_cnots(guess: Any) -> Any:
+    """Record the learner's prediction of the number of CNOTs in zz_feature_map on 8 features with reps = 2 (a number; never raises)."""
+    return _predict.record("04-zz-cnots", guess, "the CNOT count of the ZZ map on 8 features, reps = 2")
+
+
+def reveal_zz_cnots(truth: float) -> Any:
+    """Print the recorded prediction next to the computed ``truth``; True when within 0.5."""
+    return _predict.reveal("04-zz-cnots", truth, "the CNOT count of the ZZ map on 8 features, reps = 2", tolerance=0.5,
+                           note="2 CNOTs per pair of features, 8·7/2 = 28 pairs, 2 repetitions: 2 · 28 · 2 = 112 — it grows like d².")

@@ -142,3 +142,49 @@ def test_in_a_kernel_the_verdict_is_a_signed_structured_display():
     plain = _run_in_kernel(source)
     assert [o.get("data") for o in other] == [o.get("data") for o in outs] == [o.get("data") for o in plain]
     assert all(_core.MIME not in o.get("metadata", {}) for o in plain)
+
+
+def _student_stub(solution: str):
+    """The function make_lessons writes in place of ``solution`` (a solved ``def``)."""
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+    import make_lessons
+    namespace: dict = {}
+    exec(make_lessons.placeholder(solution, ""), namespace)
+    return next(v for k, v in namespace.items() if not k.startswith("__"))
+
+
+@checker("Function exercise")
+def calls_it(fn):
+    value = fn(1.0, 2.0)
+    if value is None:
+        return Verdict(False, "Your function returned None.")
+    return Verdict(value == 3.0, "")
+
+
+def test_untouched_function_stub_is_no_answer_yet(capsys):
+    stub = _student_stub('def add(a, b):\n    """Add."""\n    total = a + b\n    return total\n')
+    assert not calls_it(stub)
+    out = capsys.readouterr().out
+    assert "📝" in out and "no answer yet" in out and "returned None" not in out
+
+
+def test_a_started_function_is_checked_not_skipped(capsys):
+    def started(a, b):
+        total = a + b  # noqa: F841  (forgot to return)
+    def solved(a, b):
+        return a + b
+    assert not calls_it(started)
+    assert "returned None" in capsys.readouterr().out
+    assert calls_it(solved)
+    assert not calls_it(lambda a, b: None)  # a lambda is written by the learner, not a stub
+    assert "returned None" in capsys.readouterr().out
+
+
+def test_stub_status_is_todo_in_the_structured_result(monkeypatch):
+    from qmlcourse.checks import _core
+    shown = []
+    monkeypatch.setattr(_core, "show", lambda text, title, status: shown.append(status))
+    calls_it(_student_stub("def add(a, b):\n    return a + b\n"))
+    assert shown == ["todo"]

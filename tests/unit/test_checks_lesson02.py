@@ -120,3 +120,23 @@ def test_missing_or_garbage_never_raises(fn, capsys):
     assert "no answer yet" in capsys.readouterr().out
     for garbage in (..., "xyz", object(), [[1, 2], [3]], float("nan")):
         assert not fn(garbage)
+
+
+def test_predict_then_reveal_x0_index(capsys):
+    assert check.predict_x0_index(1)
+    assert check.reveal_x0_index(1)
+    out = capsys.readouterr().out
+    assert "recorded" in out and "you predicted" in out and "close" in out
+    assert check.predict_x0_index(2)
+    assert not check.reveal_x0_index(1)
+    assert "off by" in capsys.readouterr().out
+
+
+def test_missing_prediction_x0_index_never_raises_and_is_no_exercise_line(capsys):
+    for guess in (None, ..., "many", float("nan"), [1, 2]):
+        assert not check.predict_x0_index(guess)
+    assert not check.reveal_x0_index(1)
+    out = capsys.readouterr().out
+    assert "none recorded yet" in out and "no prediction was recorded" in out
+    assert not any(mark in out for mark in ("✅", "❌", "📝"))
+

@@ -99,3 +99,23 @@ def test_missing_or_garbage_never_raises(fn, capsys):
     assert "no answer yet" in capsys.readouterr().out
     for garbage in (..., "xyz", object(), [[1, 2], [3]], float("nan"), [1, 2]):
         assert not fn(garbage)
+
+
+def test_predict_then_reveal_p11_before_cx(capsys):
+    assert check.predict_p11_before_cx(0)
+    assert check.reveal_p11_before_cx(0.0)
+    out = capsys.readouterr().out
+    assert "recorded" in out and "you predicted" in out and "close" in out
+    assert check.predict_p11_before_cx(0.25)
+    assert not check.reveal_p11_before_cx(0.0)
+    assert "off by" in capsys.readouterr().out
+
+
+def test_missing_prediction_p11_before_cx_never_raises_and_is_no_exercise_line(capsys):
+    for guess in (None, ..., "many", float("nan"), [1, 2]):
+        assert not check.predict_p11_before_cx(guess)
+    assert not check.reveal_p11_before_cx(0.0)
+    out = capsys.readouterr().out
+    assert "none recorded yet" in out and "no prediction was recorded" in out
+    assert not any(mark in out for mark in ("✅", "❌", "📝"))
+

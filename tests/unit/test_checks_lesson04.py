@@ -123,3 +123,23 @@ def test_amplitude_state_garbage(capsys):
     assert not check.amplitude_state("0.2, 0.4")
     assert not check.amplitude_state({"a": 1})
     capsys.readouterr()
+
+
+def test_predict_then_reveal_zz_cnots(capsys):
+    assert check.predict_zz_cnots(112)
+    assert check.reveal_zz_cnots(112)
+    out = capsys.readouterr().out
+    assert "recorded" in out and "you predicted" in out and "close" in out
+    assert check.predict_zz_cnots(56)
+    assert not check.reveal_zz_cnots(112)
+    assert "off by" in capsys.readouterr().out
+
+
+def test_missing_prediction_zz_cnots_never_raises_and_is_no_exercise_line(capsys):
+    for guess in (None, ..., "many", float("nan"), [1, 2]):
+        assert not check.predict_zz_cnots(guess)
+    assert not check.reveal_zz_cnots(112)
+    out = capsys.readouterr().out
+    assert "none recorded yet" in out and "no prediction was recorded" in out
+    assert not any(mark in out for mark in ("✅", "❌", "📝"))
+
