@@ -5,6 +5,7 @@ from typing import Any
 
 import numpy as np
 
+from qmlcourse.checks import _predict
 from qmlcourse.checks._core import Verdict, checker
 
 # full-support test pairs (target, model) so that every variant of the formula is finite
@@ -18,7 +19,7 @@ def _kl(t: np.ndarray, m: np.ndarray) -> float:
     return float(np.sum(t[mask] * np.log(t[mask] / m[mask])))
 
 
-@checker("Exercise 10.1 — the KL divergence")
+@checker("Exercise 10.2 — the KL divergence")
 def kl_function(answer: Any) -> Verdict:
     """``answer(target, model)`` must return KL(target ‖ model) = Σ t log(t / m) in nats."""
     if not callable(answer):
@@ -53,13 +54,81 @@ def kl_function(answer: Any) -> Verdict:
                           f"expected ln 2 ≈ {want[0]:.4f}. Formula: Σ t·log(t/m) over outcomes with t > 0.")
 
 
+def _mmd_cases() -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(p, t, K) test triples: random distributions on 3 and 4 bits with Gaussian and random PSD kernels."""
+    rng = np.random.default_rng(10)
+    cases = []
+    for n in (3, 4):
+        bits = (np.arange(2**n)[:, None] >> np.arange(n)) & 1
+        d2 = ((bits[:, None, :] - bits[None, :, :]) ** 2).sum(-1)
+        gauss = np.exp(-d2 / 2.0)
+        A = rng.normal(size=(2**n, 2**n))
+        for K in (gauss, A @ A.T / 2**n):
+            p, t = rng.dirichlet(np.ones(2**n), size=2)
+            cases.append((p, t, K))
+    return cases
+
+
+@checker("Exercise 10.1 — the MMD loss")
+def mmd_function(answer: Any) -> Verdict:
+    """``answer(p, t, kernel)`` returns MMD² = (p − t)ᵀ K (p − t) for probability vectors and a kernel matrix."""
+    if not callable(answer):
+        return Verdict(False, "Pass the function itself (`my_mmd`, no parentheses), not a number.")
+    got, want, parts = [], [], []
+    for p, t, K in _mmd_cases():
+        try:
+            val = answer(p.copy(), t.copy(), K.copy())
+        except Exception as exc:
+            return Verdict(False, f"On a {p.size}-outcome test your function raised {type(exc).__name__}: {exc}. "
+                                  "Use its arguments (p, t, kernel) and `@` for matrix products.")
+        if val is None:
+            return Verdict(False, "Your function returns None: compute the number and `return` it.")
+        arr = np.asarray(val, dtype=float)
+        if arr.size != 1:
+            return Verdict(False, f"Your function returned {arr.size} numbers; MMD² is ONE number: "
+                                  "d @ kernel @ d with d = p − t (a vector times a matrix times a vector).")
+        got.append(float(arr.reshape(())))
+        d = p - t
+        want.append(float(d @ K @ d))
+        parts.append((float(p @ K @ p), float(t @ K @ t), float(p @ K @ t), float(d @ d)))
+    got_a, want_a = np.array(got), np.array(want)
+    if np.allclose(got_a, want_a, rtol=1e-7, atol=1e-12):
+        return Verdict(True, "MMD² = Σ (p − t)(x) K(x, y) (p − t)(y) on 4 distributions and kernels you never saw: "
+                             "zero exactly when the model matches the target (for a positive-definite K).")
+    if np.allclose(got_a, np.sqrt(np.maximum(want_a, 0)), rtol=1e-7):
+        return Verdict(False, "That is MMD, the square root. The loss in this lesson is MMD² itself: no sqrt.")
+    if np.allclose(got_a, [a + b for a, b, _, _ in parts], rtol=1e-7):
+        return Verdict(False, "Missing cross term: (p − t)ᵀK(p − t) = pᵀKp + tᵀKt − 2 pᵀKt.")
+    if np.allclose(got_a, [dd for _, _, _, dd in parts], rtol=1e-7):
+        return Verdict(False, "You summed (p − t)²: the kernel is missing. Put K between the two differences: "
+                              "d @ kernel @ d.")
+    if np.allclose(got_a, -want_a, rtol=1e-7):
+        return Verdict(False, "Sign: MMD² = (p − t)ᵀK(p − t) is never negative for a valid kernel.")
+    if np.allclose(got_a, 2 * want_a, rtol=1e-7) or np.allclose(got_a, want_a / 2, rtol=1e-7):
+        return Verdict(False, "Off by a factor 2: MMD² = (p − t)ᵀ K (p − t), with no extra ½ or 2.")
+    return Verdict(False, f"For a test case you return {got[0]:.6g}; expected {want[0]:.6g}. "
+                          "With d = p − t, MMD² = d @ kernel @ d.")
+
+
+def predict_tree_valid(guess: Any) -> Any:
+    """Record the learner's prediction of P(valid image) under the Chow–Liu tree model."""
+    return _predict.record("10-tree-valid", guess, "P(valid image) under the best tree model")
+
+
+def reveal_tree_valid(found: float) -> Any:
+    """Compare the recorded prediction with the tree model's probability of a valid image."""
+    return _predict.reveal("10-tree-valid", found, "P(valid image) under the best tree model", tolerance=0.1,
+                           note="Every PAIR of pixels is correlated equally; bars and stripes is a "
+                                "higher-order pattern a tree cannot hold.")
+
+
 def _product(marg_one: np.ndarray, n: int) -> np.ndarray:
     x = np.arange(2**n)[:, None]
     bits = (x >> np.arange(n)) & 1
     return np.prod(np.where(bits == 1, marg_one, 1 - marg_one), axis=1)
 
 
-@checker("Exercise 10.2 — the best independent-bits model")
+@checker("Exercise 10.3 — the best independent-bits model")
 def independent_bits_model(answer: Any, target: Any) -> Verdict:
     """``answer`` is the product of the target's single-bit marginals (vector of 2**n)."""
     t = np.asarray(target, dtype=float).ravel()

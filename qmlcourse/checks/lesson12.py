@@ -5,71 +5,142 @@ from typing import Any
 
 import numpy as np
 
+from qmlcourse.checks import _predict
 from qmlcourse.checks._core import Verdict, checker
 
 
-def _number(answer: Any, what: str) -> float:
+def _energy_value(value: Any, where: str) -> float:
+    """One real energy from ``value``; a complex number with a ~0 imaginary part is fine
+    (``Statevector.expectation_value`` returns one), a real imaginary part gets a hint."""
     try:
-        x = float(np.asarray(answer, dtype=float).reshape(()))
+        z = complex(np.asarray(value).reshape(()))
     except (TypeError, ValueError):
-        raise Verdict(False, f"Give {what} as one number.") from None
-    if not np.isfinite(x):
-        raise Verdict(False, "Your answer is NaN or inf.")
-    return x
+        raise Verdict(False, f"{where} should be one number (the energy); got "
+                             f"{type(value).__name__}.") from None
+    if not (np.isfinite(z.real) and np.isfinite(z.imag)):
+        raise Verdict(False, f"{where} is NaN or inf.")
+    if abs(z.imag) > 1e-9:
+        raise Verdict(False, f"{where} is complex ({z:.4g}). The energy of a Hermitian H is real: "
+                             "an imaginary part means the operator or the state is not what you meant.")
+    return z.real
 
 
-@checker("Exercise 12.1 — the Hartree–Fock energy")
-def hartree_fock_energy(answer: Any, bond_length: float = 1.0) -> Verdict:
-    """``answer`` = ⟨01|H|01⟩ at ``bond_length`` (O'Malley table)."""
+def _test_problems() -> list[tuple[str, Any, Any, np.ndarray]]:
+    """(name, circuit, Hamiltonian, angles) the learner's functions never saw in the notebook."""
+    from qiskit.circuit.library import real_amplitudes
+
     from qmlcourse import chemistry as ch
 
-    e = _number(answer, "the energy in hartree")
-    H = ch.h2_hamiltonian(bond_length)
-    want = ch.hartree_fock_energy(bond_length)
-    if np.isclose(e, want, atol=1e-6):
-        exact = ch.exact_ground_energy(H)
-        return Verdict(True, f"E_HF = {want:.4f} Ha, {1000 * (want - exact):.1f} mHa above the exact "
-                             "ground energy: that gap is the correlation energy VQE must recover.")
-    if np.isclose(e, ch.exact_ground_energy(H), atol=1e-6):
-        return Verdict(False, "That is the exact ground energy (lowest eigenvalue). Hartree–Fock is "
-                              "the energy of one basis state, the occupied orbital: ⟨01|H|01⟩.")
-    if np.isclose(e, ch.basis_state_energy(H, "10"), atol=1e-6):
-        return Verdict(False, "Qubit order: Hartree–Fock has qubit 0 in |1⟩, which Qiskit writes "
-                              "'01' (the rightmost character is qubit 0). You used '10'.")
-    if np.isclose(e, ch.basis_state_energy(H, "00"), atol=1e-6):
-        return Verdict(False, "That is ⟨00|H|00⟩, the empty state. Hartree–Fock is '01' (qubit 0 set).")
-    if np.isclose(e, ch.basis_state_energy(H, "11"), atol=1e-6):
-        return Verdict(False, "That is ⟨11|H|11⟩. Hartree–Fock is '01' (only qubit 0 set).")
-    for R in ch.h2_bond_lengths():
-        if np.isclose(e, ch.hartree_fock_energy(R), atol=1e-6):
-            return Verdict(False, f"That is the Hartree–Fock energy at {R:g} Å; this exercise asks "
-                                  f"for {bond_length:g} Å.")
-    return Verdict(False, f"Expected ⟨01|H|01⟩ at {bond_length:g} Å: sum the I and Z coefficients "
-                          "with Z → +1 for a qubit in |0⟩ and −1 for |1⟩ (X and Y terms give 0).")
+    return [("Givens ansatz, H₂ at 1.5 Å", ch.givens_ansatz(2), ch.h2_hamiltonian(1.5), np.array([0.4])),
+            ("real_amplitudes(2, reps=1), H₂ at 0.5 Å", real_amplitudes(2, reps=1), ch.h2_hamiltonian(0.5),
+             np.array([0.3, -1.1, 2.0, 0.7])),
+            ("4-qubit Givens ansatz, STO-3G", ch.givens_ansatz(4),
+             ch.h2_hamiltonian(0.735, "qiskit_nature_sto3g_jw"), np.array([-0.2]))]
 
 
-@checker("Exercise 12.2 — chemical accuracy with one angle")
-def chemically_accurate_angle(answer: Any, bond_length: float = 2.0) -> Verdict:
-    """``answer`` = θ for :func:`~qmlcourse.chemistry.givens_ansatz` within 1.6 mHa of exact."""
+@checker("Exercise 12.1 — the ansatz energy")
+def ansatz_energy(answer: Any) -> Verdict:
+    """``answer(circuit, hamiltonian, theta)`` returns ⟨ψ(θ)|H|ψ(θ)⟩ as one number."""
+    from qiskit.quantum_info import Statevector
+
+    from qmlwidgets import engine
+
+    if not callable(answer):
+        return Verdict(False, "Pass your function itself: check.ansatz_energy(ansatz_energy).")
+    for name, qc, H, theta in _test_problems():
+        try:
+            out = answer(qc, H, theta.copy())
+        except Exception as exc:
+            return Verdict(False, f"On the test problem '{name}' your function raised {type(exc).__name__}: "
+                                  f"{exc}. Use its arguments (circuit, hamiltonian, theta), not the notebook's.")
+        if out is None:
+            return Verdict(False, "Your function returns None: finish with `return ...` (one number).")
+        e = _energy_value(out, "Your function's result")
+        want = float(engine.expectation_values(qc, H, theta))
+        if np.isclose(e, want, atol=1e-7):
+            continue
+        if np.isclose(e, -want, atol=1e-7):
+            return Verdict(False, f"Sign: on '{name}' you return −E. VQE minimises the energy itself, ⟨H⟩.")
+        psi = Statevector(qc.assign_parameters(theta)).data
+        amps = np.abs(psi) ** 2
+        diag = np.real(np.diag(H.to_matrix()))
+        if np.isclose(e, float(amps @ diag), atol=1e-7):
+            return Verdict(False, "You kept only the diagonal (Z) terms: the X₀X₁ and Y₀Y₁ terms matter too. "
+                                  "Let the Estimator take the whole SparsePauliOp.")
+        e0 = float(engine.expectation_values(qc, H, np.zeros_like(theta)))
+        if np.isclose(e, e0, atol=1e-7):
+            return Verdict(False, "Your energy does not depend on theta: pass theta as the PUB's parameter "
+                                  "values, (circuit, hamiltonian, theta).")
+        return Verdict(False, f"On '{name}' your function gives {e:.6f} Ha; ⟨ψ(θ)|H|ψ(θ)⟩ is {want:.6f} Ha. "
+                              "One PUB: estimator.run([(circuit, hamiltonian, theta)]).result()[0].data.evs.")
+    return Verdict(True, "⟨ψ(θ)|H|ψ(θ)⟩ right on 3 circuits and Hamiltonians you never saw (2 and 4 qubits).")
+
+
+@checker("Exercise 12.2 — the VQE loop")
+def vqe_loop(answer: Any) -> Verdict:
+    """``answer(circuit, hamiltonian, x0)`` returns ``(params, energy)`` of a minimised energy."""
     from qmlcourse import chemistry as ch
     from qmlwidgets import engine
 
-    theta = _number(answer, "the angle θ (radians)")
-    H = ch.h2_hamiltonian(bond_length)
-    qc = ch.givens_ansatz(2)
-    exact = ch.exact_ground_energy(H)
-    err = max(float(engine.expectation_values(qc, H, [theta])) - exact, 0.0)  # ≥ 0 up to round-off
-    if err <= ch.CHEMICAL_ACCURACY:
-        return Verdict(True, f"E(θ) − E_exact = {1000 * err:.3f} mHa < 1.6 mHa: chemically accurate "
-                             "with a single parameter.")
-    if abs(theta) > 2 * np.pi + 1e-9:
-        rad = np.deg2rad(theta)
-        err_rad = float(engine.expectation_values(qc, H, [rad])) - exact
-        if err_rad <= ch.CHEMICAL_ACCURACY:
-            return Verdict(False, "That is in degrees; Qiskit angles are radians (multiply by π/180).")
-    err_neg = float(engine.expectation_values(qc, H, [-theta])) - exact
-    if err_neg <= ch.CHEMICAL_ACCURACY:
-        return Verdict(False, f"Sign: −θ works but θ gives an error of {1000 * err:.1f} mHa. The "
-                              "ground state mixes |01⟩ and |10⟩ with a definite relative sign.")
-    return Verdict(False, f"E(θ) is {1000 * err:.1f} mHa above the exact energy; you need < 1.6 mHa. "
-                          "Scan θ (or run the optimiser) and take the minimum.")
+    if not callable(answer):
+        return Verdict(False, "Pass your function itself: check.vqe_loop(vqe).")
+    done = []
+    for name, qc, H, theta in _test_problems():
+        try:
+            out = answer(qc, H, theta.copy())
+        except Exception as exc:
+            return Verdict(False, f"On the test problem '{name}' your function raised {type(exc).__name__}: "
+                                  f"{exc}. Use its arguments, not the notebook's variables.")
+        if out is None:
+            return Verdict(False, "Your function returns None: finish with `return result.x, result.fun`.")
+        if hasattr(out, "x") and hasattr(out, "fun"):
+            return Verdict(False, "You returned the optimiser's whole result; return `result.x, result.fun`.")
+        try:
+            params, energy = out
+            x = np.asarray(params, dtype=float).ravel()
+        except (TypeError, ValueError):
+            return Verdict(False, "Return two things: the optimal angles and their energy, "
+                                  "`return result.x, result.fun`.")
+        if x.shape != (qc.num_parameters,) or not np.all(np.isfinite(x)):
+            return Verdict(False, f"On '{name}' the angles should be {qc.num_parameters} finite numbers; "
+                                  f"got shape {x.shape}. Is the order (params, energy)?")
+        e = _energy_value(energy, "The energy you return")
+        at_x = float(engine.expectation_values(qc, H, x))
+        exact = ch.exact_ground_energy(H)
+        start = float(engine.expectation_values(qc, H, theta))
+        if not np.isclose(e, at_x, atol=1e-6):
+            try:
+                x2 = np.asarray(energy, dtype=float).ravel()
+                e2 = float(np.asarray(params, dtype=float).reshape(()))
+                swapped = x2.shape == x.shape and np.isclose(float(engine.expectation_values(qc, H, x2)), e2,
+                                                             atol=1e-6)
+            except (TypeError, ValueError):
+                swapped = False
+            if swapped:
+                return Verdict(False, "Order: return (params, energy) — the angles first, then their energy.")
+            if np.isclose(-e, at_x, atol=1e-6):
+                return Verdict(False, "You minimised −E (that maximises the energy). VQE minimises E itself.")
+            return Verdict(False, f"On '{name}' you return energy {e:.6f} Ha, but your angles give {at_x:.6f} Ha: "
+                                  "return the energy AT the angles you return (result.fun with result.x).")
+        if at_x > start + 1e-6:
+            return Verdict(False, f"On '{name}' your loop went UPHILL: {at_x:.4f} Ha at the end, {start:.4f} Ha at "
+                                  "x0. The loss must be +⟨H⟩, and minimize lowers it.")
+        if np.allclose(x, theta) and at_x - exact > ch.CHEMICAL_ACCURACY:
+            return Verdict(False, "Your angles are still the start x0: run the optimiser and return its result.")
+        if at_x - exact > ch.CHEMICAL_ACCURACY:
+            return Verdict(False, f"On '{name}' you stop {1000 * (at_x - exact):.1f} mHa above the exact energy "
+                                  "(chemical accuracy: 1.6 mHa). Did the optimiser run to convergence?")
+        done.append(f"{1000 * (at_x - exact):.3f} mHa")
+    return Verdict(True, "Chemically accurate on 3 problems you never saw (errors " + ", ".join(done) + ").")
+
+
+def predict_hf_error(guess: Any) -> Any:
+    """Record the learner's prediction of Hartree–Fock's error (mHa) at 2.85 Å."""
+    return _predict.record("12-hf-error", guess, "Hartree–Fock's error at 2.85 Å (mHa)")
+
+
+def reveal_hf_error(found_mha: float) -> Any:
+    """Compare the recorded prediction with Hartree–Fock's error at the longest bond."""
+    return _predict.reveal("12-hf-error", found_mha, "Hartree–Fock's error at 2.85 Å (mHa)", tolerance=80,
+                           note="At equilibrium it was 21 mHa: one determinant cannot describe two "
+                                "electrons on two separate atoms.")

@@ -75,3 +75,48 @@ def test_missing_or_garbage_never_raises(capsys):
     assert not check.independent_bits_model([np.nan] * 8, TARGET)
     out = capsys.readouterr().out
     assert "no answer yet" in out and "Traceback" not in out
+
+
+def _mmd(p, t, K):
+    d = np.asarray(p) - np.asarray(t)
+    return float(d @ K @ d)
+
+
+def test_mmd_right_answer(capsys):
+    assert check.mmd_function(_mmd)
+    assert check.mmd_function(lambda p, t, K: float(p @ K @ p + t @ K @ t - 2 * p @ K @ t))   # expanded form
+    assert "never saw" in capsys.readouterr().out
+
+
+def test_mmd_hints(capsys):
+    cases = [(lambda p, t, K: np.sqrt(_mmd(p, t, K)), "square root"),
+             (lambda p, t, K: float(p @ K @ p + t @ K @ t), "cross term"),
+             (lambda p, t, K: float((p - t) @ (p - t)), "kernel is missing"),
+             (lambda p, t, K: K @ (p - t), "ONE number"),
+             (lambda p, t, K: -_mmd(p, t, K), "Sign"),
+             (lambda p, t, K: 2 * _mmd(p, t, K), "factor 2"),
+             (lambda p, t, K: _mmd(p, t, K) + 0.1, "expected"),
+             (lambda p, t, K: None, "returns None"),
+             (lambda p, t, K: p @ K[:3], "raised ValueError"),
+             (3.0, "Pass the function")]
+    for fn, hint in cases:
+        assert not check.mmd_function(fn)
+        assert hint in capsys.readouterr().out, hint
+
+
+def test_mmd_matches_the_library():
+    from qmlcourse import generative as gen
+    K = gen.gaussian_kernel(4, sigmas=(0.5, 1.0, 2.0))
+    p, t = np.random.default_rng(1).dirichlet(np.ones(16), size=2)
+    assert np.isclose(_mmd(p, t, K), gen.mmd(p, t, K))
+
+
+def test_predict_and_reveal(capsys):
+    assert check.predict_tree_valid(0.9)
+    assert not check.reveal_tree_valid(0.444)
+    out = capsys.readouterr().out
+    assert "🔮" in out and "you predicted 0.9" in out and "off by" in out
+    assert not check.predict_tree_valid(None)
+    assert "none recorded" in capsys.readouterr().out
+    assert not check.mmd_function(None)
+    assert "no answer yet" in capsys.readouterr().out

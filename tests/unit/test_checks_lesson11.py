@@ -43,18 +43,93 @@ def test_operator_hints(capsys):
 PN, PEDGES = Q.GRAPHS["prism"]
 
 
-def test_angles(capsys):
-    best = Q.optimize_qaoa(PEDGES, 1, PN)
-    assert check.good_p1_angles(best.params, PEDGES, PN)
-    assert "Approximation ratio" in capsys.readouterr().out
-    assert not check.good_p1_angles(best.params[::-1], PEDGES, PN)
-    assert "β before γ" in capsys.readouterr().out
-    assert not check.good_p1_angles(np.rad2deg(best.params), PEDGES, PN)
-    assert "degrees" in capsys.readouterr().out
-    assert not check.good_p1_angles([0.0, 0.0], PEDGES, PN)
-    assert "landscape" in capsys.readouterr().out
-    assert not check.good_p1_angles([1, 2, 3], PEDGES, PN)
-    assert "two numbers" in capsys.readouterr().out
+def layer(cost_scale=-1.0, mixer_scale=2.0, cost=True, mixer=True, mixer_first=False, use_global=False):
+    def fn(qc, edges, gamma, beta):
+        steps = ["cost", "mixer"][::-1] if mixer_first else ["cost", "mixer"]
+        for step in steps:
+            if step == "cost" and cost:
+                for i, j in (PEDGES if use_global else edges):
+                    qc.rzz(cost_scale * gamma, i, j)
+            elif step == "mixer" and mixer:
+                for q in range(qc.num_qubits):
+                    qc.rx(mixer_scale * beta, q)
+    return fn
+
+
+def test_layer_right_answers(capsys):
+    assert check.qaoa_layer(layer())
+    assert "Same state" in capsys.readouterr().out
+
+    def returns_new(qc, edges, gamma, beta):      # building and returning a new circuit is fine too
+        out = qc.copy()
+        layer()(out, edges, gamma, beta)
+        return out
+    assert check.qaoa_layer(returns_new)
+
+
+def test_layer_hints(capsys):
+    cases = [(layer(cost_scale=1.0), "Sign of the cost angle"),
+             (layer(cost_scale=-2.0), "Twice the cost angle"),
+             (layer(mixer_scale=1.0), "Half the mixer angle"),
+             (layer(mixer_scale=-2.0), "Sign of the mixer angle"),
+             (layer(mixer=False), "Only the cost layer"),
+             (layer(cost=False), "Only the mixer"),
+             (layer(mixer_first=True), "Order"),
+             (layer(cost=False, mixer=False), "adds no gates"),
+             (layer(use_global=True), "global variables"),
+             (layer(cost_scale=-0.7), "differs from")]
+    for fn, hint in cases:
+        assert not check.qaoa_layer(fn)
+        assert hint in capsys.readouterr().out, hint
+    assert not check.qaoa_layer(42)
+    assert "Pass your function" in capsys.readouterr().out
+
+
+def loop(sign=-1.0, swap=False, whole=False, start_only=False, global_graph=False):
+    from scipy.optimize import minimize
+
+    def fn(edges, num_nodes, start=(0.4, 0.6)):
+        if global_graph:
+            edges, num_nodes = PEDGES, PN
+        qc = Q.qaoa_circuit(edges, 1, num_nodes)
+
+        def f(x):
+            return sign * float(Q.expected_cut(qc, edges, x, num_nodes))
+        res = minimize(f, start, method="COBYLA")
+        if whole:
+            return res
+        x = np.asarray(start) if start_only else res.x
+        return x[::-1] if swap else x
+    return fn
+
+
+def test_loop_right_answer(capsys):
+    assert check.optimise_p1(loop())
+    assert "never saw" in capsys.readouterr().out
+
+
+def test_loop_hints(capsys):
+    for fn, hint in [(loop(sign=1.0), "you minimised"), (loop(swap=True), "Order"),
+                     (loop(whole=True), "whole result"), (loop(start_only=True), "best p = 1 ratio is"),
+                     (lambda e, n: None, "returns None"), (lambda e, n: [1, 2, 3], "two finite numbers"),
+                     (lambda e, n: PEDGES[99], "raised IndexError")]:
+        assert not check.optimise_p1(fn)
+        assert hint in capsys.readouterr().out, hint
+
+
+def test_loop_reference_ratios_are_the_p1_optima():
+    for name, best in check.P1_BEST.items():
+        n, e = Q.GRAPHS[name]
+        assert abs(Q.optimize_qaoa(e, 1, n).ratio - best) < 1e-4, name
+
+
+def test_predict_and_reveal(capsys):
+    assert check.predict_p1_ratio(0.8)
+    assert check.reveal_p1_ratio(0.848)
+    out = capsys.readouterr().out
+    assert "🔮" in out and "you predicted 0.8" in out
+    assert not check.predict_p1_ratio(None)
+    assert "none recorded" in capsys.readouterr().out
 
 
 COUNTS = {"010101": 50, "000111": 30, "000000": 20}
@@ -64,7 +139,8 @@ def test_sampled_ratio(capsys):
     cuts = Q.cut_values(PEDGES, PN)
     mean = sum(c * cuts[int(k, 2)] for k, c in COUNTS.items()) / 100
     assert check.sampled_ratio(mean / 7, COUNTS, PEDGES, PN)
-    assert "Sampled ratio" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Sampled ratio" in out and "standard error" in out
     assert not check.sampled_ratio(mean, COUNTS, PEDGES, PN)
     assert "divide by the maximum cut" in capsys.readouterr().out
     assert not check.sampled_ratio(mean * 100 / 7, COUNTS, PEDGES, PN)
@@ -78,9 +154,9 @@ def test_sampled_ratio(capsys):
 
 def test_missing_or_garbage_never_raises(capsys):
     assert not check.maxcut_operator(None, EDGES, N)
-    assert not check.good_p1_angles(None, PEDGES, PN)
-    assert not check.good_p1_angles("ab", PEDGES, PN)
-    assert not check.good_p1_angles([np.nan, 1], PEDGES, PN)
+    assert not check.qaoa_layer(None)
+    assert not check.optimise_p1(None)
+    assert not check.optimise_p1(lambda e, n: "ab")
     assert not check.sampled_ratio(None, COUNTS, PEDGES, PN)
     assert not check.sampled_ratio("x", COUNTS, PEDGES, PN)
     out = capsys.readouterr().out

@@ -1,64 +1,106 @@
+import warnings
+
 import numpy as np
+from qiskit.quantum_info import Statevector
+from scipy.optimize import minimize
 
-from qmlcourse import chemistry as ch
-from qmlwidgets import engine
 from qmlcourse.checks import lesson12 as check
+from qmlwidgets import Estimator
 
 
-def test_hartree_fock_right_answer(capsys):
-    assert check.hartree_fock_energy(ch.hartree_fock_energy(1.0))
-    assert "correlation energy" in capsys.readouterr().out
-    assert check.hartree_fock_energy(ch.hartree_fock_energy(2.0), bond_length=2.0)
+def energy_estimator(circuit, hamiltonian, theta):
+    return float(Estimator().run([(circuit, hamiltonian, theta)]).result()[0].data.evs)
 
 
-def test_hartree_fock_hints(capsys):
-    H = ch.h2_hamiltonian(1.0)
-    assert not check.hartree_fock_energy(ch.exact_ground_energy(H))
-    assert "exact ground energy" in capsys.readouterr().out
-    assert not check.hartree_fock_energy(ch.basis_state_energy(H, "10"))
-    assert "rightmost" in capsys.readouterr().out
-    assert not check.hartree_fock_energy(ch.basis_state_energy(H, "00"))
-    assert "empty state" in capsys.readouterr().out
-    assert not check.hartree_fock_energy(ch.basis_state_energy(H, "11"))
-    assert "⟨11|H|11⟩" in capsys.readouterr().out
-    assert not check.hartree_fock_energy(ch.hartree_fock_energy(0.75))
-    assert "0.75 Å" in capsys.readouterr().out
-    assert not check.hartree_fock_energy(-3.0)
-    assert "Z → +1" in capsys.readouterr().out
+def energy_statevector(circuit, hamiltonian, theta):       # complex with zero imaginary part
+    return Statevector(circuit.assign_parameters(theta)).expectation_value(hamiltonian)
 
 
-def best_theta(R):
-    th = np.linspace(-np.pi, np.pi, 20001)
-    e = engine.expectation_values(ch.givens_ansatz(2), ch.h2_hamiltonian(R), th[:, None])
-    return float(th[np.argmin(e)])
+def test_energy_right_answers_and_complex_without_warning(capsys):
+    assert check.ansatz_energy(energy_estimator)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")          # the ComplexWarning of issue 18 would fail here
+        assert check.ansatz_energy(energy_statevector)
+    assert "never saw" in capsys.readouterr().out
 
 
-def test_angle_right_answer(capsys):
-    t = best_theta(2.0)
-    assert check.chemically_accurate_angle(t)
-    assert check.chemically_accurate_angle(t + 2 * np.pi)  # same energy
-    assert "mHa" in capsys.readouterr().out
+def test_energy_hints(capsys):
+    def diag_only(circuit, hamiltonian, theta):
+        p = Statevector(circuit.assign_parameters(theta)).probabilities()
+        return float(p @ np.real(np.diag(hamiltonian.to_matrix())))
+
+    cases = [(lambda c, h, t: -energy_estimator(c, h, t), "Sign"),
+             (diag_only, "diagonal"),
+             (lambda c, h, t: energy_estimator(c, h, np.zeros_like(t)), "does not depend on theta"),
+             (lambda c, h, t: energy_estimator(c, h, t) + 1j, "complex"),
+             (lambda c, h, t: energy_estimator(c, h, t) + 0.1, "⟨ψ(θ)|H|ψ(θ)⟩ is"),
+             (lambda c, h, t: None, "returns None"),
+             (lambda c, h, t: "x", "one number"),
+             (lambda c, h, t: [1.0, 2.0], "one number"),
+             (lambda c, h, t: float(np.asarray(t)[3]), "raised IndexError"),
+             (42, "Pass your function")]
+    for fn, hint in cases:
+        assert not check.ansatz_energy(fn)
+        assert hint in capsys.readouterr().out, hint
 
 
-def test_angle_hints(capsys):
-    t = best_theta(2.0)
-    assert not check.chemically_accurate_angle(np.rad2deg(t))
-    assert "degrees" in capsys.readouterr().out
-    assert not check.chemically_accurate_angle(0.0)
-    assert "Scan θ" in capsys.readouterr().out
-    # the sign hint: an angle whose negative is accurate
-    H = ch.h2_hamiltonian(2.0)
-    qc = ch.givens_ansatz(2)
-    assert float(engine.expectation_values(qc, H, [-t])) - ch.exact_ground_energy(H) > 1.6e-3
-    assert not check.chemically_accurate_angle(-t)
-    assert "Sign" in capsys.readouterr().out
+def loop(sign=1.0, whole=False, order=False, no_run=False, lie=False, maxiter=500):
+    def fn(circuit, hamiltonian, x0):
+        res = minimize(lambda t: sign * energy_estimator(circuit, hamiltonian, t), x0, method="COBYLA",
+                       options={"maxiter": maxiter})
+        if whole:
+            return res
+        x = np.asarray(x0, dtype=float) if no_run else res.x
+        e = energy_estimator(circuit, hamiltonian, x)
+        if lie:
+            e -= 0.01
+        if sign < 0:
+            e = res.fun
+        return (e, x) if order else (x, e)
+    return fn
+
+
+def test_loop_right_answer(capsys):
+    assert check.vqe_loop(loop())
+    assert "Chemically accurate on 3 problems" in capsys.readouterr().out
+
+
+def test_loop_hints(capsys):
+    cases = [(loop(sign=-1.0), "minimised −E"),
+             (loop(whole=True), "whole result"),
+             (loop(order=True), "(params, energy)"),
+             (loop(no_run=True), "still the start"),
+             (loop(lie=True), "AT the angles"),
+             (loop(maxiter=3), "above the exact energy"),
+             (lambda c, h, x: None, "returns None"),
+             (lambda c, h, x: 5.0, "Return two things"),
+             (42, "Pass your function")]
+    for fn, hint in cases:
+        assert not check.vqe_loop(fn)
+        assert hint in capsys.readouterr().out, hint
+
+
+def test_loop_highest_energy_hint(capsys):
+    def maximiser(circuit, hamiltonian, x0):
+        res = minimize(lambda t: -energy_estimator(circuit, hamiltonian, t), x0, method="COBYLA")
+        return res.x, energy_estimator(circuit, hamiltonian, res.x)
+    assert not check.vqe_loop(maximiser)
+    assert "UPHILL" in capsys.readouterr().out
+
+
+def test_predict_and_reveal(capsys):
+    assert check.predict_hf_error(200)
+    assert check.reveal_hf_error(266.1)
+    out = capsys.readouterr().out
+    assert "🔮" in out and "you predicted 200" in out
+    assert not check.predict_hf_error("lots")
+    assert "none recorded" in capsys.readouterr().out
 
 
 def test_missing_or_garbage_never_raises(capsys):
-    assert not check.hartree_fock_energy(None)
-    assert not check.hartree_fock_energy("abc")
-    assert not check.hartree_fock_energy([1.0, 2.0])
-    assert not check.chemically_accurate_angle(None)
-    assert not check.chemically_accurate_angle(float("nan"))
+    for fn in (check.ansatz_energy, check.vqe_loop):
+        assert not fn(None)
+        assert not fn("abc")
+        assert not fn(lambda *a: float("nan"))
     out = capsys.readouterr().out
     assert "no answer yet" in out and "Traceback" not in out
