@@ -23,7 +23,7 @@ CHECKERS = [(f"lesson{k:02d}.{name}", f) for k in range(17)
 # extra arguments the lessons pass (valid), so the answer itself gets fuzzed past the first guard
 PRISM = [(0, 1), (1, 2), (2, 0), (3, 4), (4, 5), (5, 3), (0, 3), (1, 4), (2, 5)]
 EXTRA = {"independent_bits_model": (np.full(8, 1 / 8),), "maxcut_operator": (PRISM, 6),
-         "good_p1_angles": (PRISM, 6), "sampled_ratio": ({"010101": 60, "000111": 40}, PRISM, 6)}
+         "sampled_ratio": ({"010101": 60, "000111": 40}, PRISM, 6)}
 
 
 class Boom(BaseException):
