@@ -33,10 +33,16 @@ def test_kl_hints(capsys):
     assert not check.kl_function(lambda t, m: 1.0)
     assert "expected ln 2" in capsys.readouterr().out
 
-    def stub(target, model):  # the student copy's placeholder
+    def stub(target, model):  # the student copy's placeholder: not an answer yet
         return None
 
     assert not check.kl_function(stub)
+    assert "no answer yet" in capsys.readouterr().out
+
+    def started(target, model):  # begun, but forgot to return
+        ratio = target / model  # noqa: F841
+
+    assert not check.kl_function(started)
     assert "returns None" in capsys.readouterr().out
 
 
