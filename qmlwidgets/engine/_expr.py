@@ -172,7 +172,8 @@ class SlotExpr:
         if self.kind == "linear":
             return X[:, self.cols] @ self.coeffs + self.offset
         if self.kind == "general":
-            return self.fn(X)  # type: ignore[misc]
+            assert self.fn is not None  # compile_expr sets fn together with kind "general"
+            return self.fn(X)
         return np.full(X.shape[0], self.value)
 
     def deriv_values(self, X: np.ndarray) -> list[tuple[int, np.ndarray | float]]:

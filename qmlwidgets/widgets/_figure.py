@@ -118,6 +118,8 @@ class _PageStateSync:
        as one message per group of traces that changed the same properties: no placeholders.
     """
 
+    # The methods below extend plotly's FigureWidget, which follows this mixin in the MRO; mypy
+    # checks the mixin alone, so each ``super()`` call to plotly carries ``type: ignore[misc]``.
     if TYPE_CHECKING:  # plotly's BaseFigure, which this mixin always comes with, provides it
         def _normalize_trace_indexes(self, trace_indexes: Any) -> list[int]: ...
 
@@ -306,7 +308,7 @@ class ResendOnDisplay:
             asyncio.get_running_loop().call_later(SILENT_AFTER, self._check_silent, SILENT_CHECKS - 1)
         except RuntimeError:  # no event loop: no kernel, no page
             pass
-        bundle = super()._repr_mimebundle_(**kwargs)  # type: ignore[misc]
+        bundle = super()._repr_mimebundle_(**kwargs)  # type: ignore[misc]  # the container widget's, next in the MRO
         if isinstance(bundle, dict) and figures:
             try:
                 png = snapshot_png(figures, caption=f"{self!r} — still picture; run the notebook to use it")
