@@ -2,10 +2,10 @@
 """One entry point for learners, instructors and CI (needs only Python 3.11+ and pip).
 
     python3 course.py lab     # install into ./.venv (first time), open JupyterLab on lesson 00
-    python3 course.py test    # install (if needed) and run every test: unit, widgets, notebooks, browser
+    python3 course.py test    # install (if needed), lint (ruff, mypy), then every test: unit, widgets, notebooks, browser
 
-Other commands: ``install`` (only install), ``bench`` (speed benchmarks), ``lessons``
-(regenerate student copies from solutions/ and re-run them), ``canary`` (the unit, widget
+Other commands: ``install`` (only install), ``lint`` (ruff and mypy, the first step of ``test``),
+``bench`` (speed benchmarks), ``lessons`` (regenerate student copies from solutions/ and re-run them), ``canary`` (the unit, widget
 and notebook tiers against the newest releases, in ./.venv-canary) and ``lock`` (refresh
 requirements/lock.txt and environment.yml's pins); see CONTRIBUTING.md for the last two.
 
@@ -51,6 +51,8 @@ FIRST_LESSON = "lessons/00_welcome.ipynb"
 TEST_ARGS = ["-n", "2", "--dist", "loadscope", "--nbval", "--nbval-current-env",
              "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "--ignore=tests/browser",
              "tests", "lessons", "solutions", "demos"]
+# Tier 0: ruff over these (notebooks excluded in pyproject.toml), then mypy over the kit ([tool.mypy] files).
+LINT_PATHS = ["qmlwidgets", "qmlcourse", "tests", "benchmarks", "tools", "course.py"]
 # Tier 4: real JupyterLab + Chromium, in its own process (Playwright's sync API runs an
 # event loop in the main thread, which would change how widgets behave in tier 2).
 BROWSER_ARGS = ["tests/browser"]
@@ -110,8 +112,16 @@ def lab() -> int:
                env=env())
 
 
+def lint() -> int:
+    """Tier 0: ruff over the Python sources and mypy over the kit (config: pyproject.toml), a few seconds."""
+    return run(PY, "-m", "ruff", "check", *LINT_PATHS, env=env()) | run(PY, "-m", "mypy", env=env())
+
+
 def test() -> int:
     install()
+    if lint():
+        print("Lint failed (ruff / mypy output above): fix it before the test tiers run.", flush=True)
+        return 1
     code = run(PY, "-m", "pytest", *TEST_ARGS, *sys.argv[2:], env=env())
     code |= run(PY, "-m", "pytest", *BROWSER_ARGS, *sys.argv[2:], env=env())
     return code
@@ -265,7 +275,7 @@ def lock() -> int:
     return 0
 
 
-COMMANDS = {"lab": lab, "test": test, "install": lambda: install() or 0, "bench": bench, "lessons": lessons,
+COMMANDS = {"lab": lab, "test": test, "lint": lambda: install() or lint(), "install": lambda: install() or 0, "bench": bench, "lessons": lessons,
             "canary": canary, "lock": lock}
 
 if __name__ == "__main__":

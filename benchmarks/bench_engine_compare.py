@@ -27,6 +27,7 @@ import statistics
 import sys
 import time
 import warnings
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -104,7 +105,7 @@ def add_row(name: str, t_ours: float, ours: np.ndarray, refs: dict) -> None:
         t, _vals, scaled = refs[label]
         cells.append(f"{t * 1e3:10.0f}{'*' if scaled else ' '} {t / t_ours:6.1f}x")
     diffs = []
-    for label, item in refs.items():
+    for item in refs.values():
         if item is None or item[1] is None:
             continue
         vals = np.asarray(item[1])
@@ -223,7 +224,7 @@ def qiskit_ml(quick: bool) -> None:
         times, outs = {}, {}
         for key, est in ests.items():
             fn(est)  # warm-up (caches of qiskit-ML and ours)
-            times[key], outs[key] = timed(lambda: fn(est), reps if key == "ours" else max(1, reps // 2))
+            times[key], outs[key] = timed(partial(fn, est), reps if key == "ours" else max(1, reps // 2))
         refs = {k: (times[k], outs[k], False) for k in ests if k != "ours"}
         add_row(label, times["ours"], outs["ours"], refs)
 
@@ -232,7 +233,7 @@ def first_call(quick: bool) -> None:
     from qiskit.circuit.library import real_amplitudes, zz_feature_map
 
     for n in (4, 8):
-        def fresh(k):
+        def fresh(k, n=n):
             qc = zz_feature_map(n).compose(real_amplitudes(n, reps=2))
             return qc, np.random.default_rng(k).uniform(-1, 1, qc.num_parameters)
 

@@ -180,9 +180,10 @@ def reconstruction_table(reps: int) -> int:
         point = np.random.default_rng(n).uniform(-np.pi, np.pi, P)
         dx, dy = L.axis_directions(P, 1, P - 2)
         recon = L.scan_2d(loss, point, dx, dy, np.pi, RES)  # warm-up: compile, spectrum
-        t_recon = _median_ms(lambda i: L.scan_2d(loss, point, dx, dy, np.pi, RES), reps)
+        # The timed lambdas run within this iteration, so late binding of the loop variables is harmless.
+        t_recon = _median_ms(lambda i: L.scan_2d(loss, point, dx, dy, np.pi, RES), reps)  # noqa: B023
         direct = L.scan_2d(loss, point, dx, dy, np.pi, RES, method="direct")
-        t_direct = _median_ms(lambda i: L.scan_2d(loss, point, dx, dy, np.pi, RES,
+        t_direct = _median_ms(lambda i: L.scan_2d(loss, point, dx, dy, np.pi, RES,  # noqa: B023
                                                   method="direct"), 3)
         grid = np.array([[recon.params(a, b) for a in recon.x] for b in recon.y])
         flat = grid.reshape(-1, P)

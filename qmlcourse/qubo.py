@@ -182,7 +182,6 @@ def qubo_to_ising(Q: Any, offset: float = 0.0) -> tuple[np.ndarray, np.ndarray, 
     ([-0.5], 0.5)
     """
     S = symmetrize(Q)
-    n = S.shape[0]
     off = S - np.diag(np.diag(S))
     J = np.triu(off, 1) / 2                              # Q_ij + Q_ji = 2 S_ij, over 4
     h = -np.diag(S) / 2 - off.sum(axis=1) / 2

@@ -158,6 +158,8 @@ def _matrix(name: str, angle: float | None) -> np.ndarray:
     """2x2 matrix acting on the target (controls handled by slicing), Qiskit conventions."""
     if name in _FIXED:
         return _FIXED[name]
+    if angle is None:
+        raise ValueError(f"gate {name!r} needs an angle (in radians)")
     c, s = math.cos(angle / 2.0), math.sin(angle / 2.0)
     if name == "rx":
         return np.array([[c, -1j * s], [-1j * s, c]], dtype=complex)
@@ -768,7 +770,7 @@ class CircuitModel:
             m = _PARAM_RE.match(name)
             if m and m["index"] is not None:
                 obj = self._param_objs.get(name)
-                length = len(obj.vector) if hasattr(obj, "vector") else 0
+                length = len(obj.vector) if obj is not None and hasattr(obj, "vector") else 0
                 vectors[m["base"]] = max(vectors.get(m["base"], 0), length, int(m["index"]) + 1)
             else:
                 plain.append(name)

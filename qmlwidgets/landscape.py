@@ -576,7 +576,8 @@ class Scan2D:
 
     @property
     def shape(self) -> tuple[int, int]:
-        return self.values.shape  # type: ignore[return-value]
+        rows, cols = self.values.shape
+        return rows, cols
 
     def params(self, a: float, b: float) -> np.ndarray:
         """Parameter vector at plane coordinates ``(a, b)``."""

@@ -219,7 +219,7 @@ class Adam:
     def step(self, params: np.ndarray, grad: np.ndarray) -> np.ndarray:
         """Return the updated parameters (``params`` is not modified)."""
         g = np.asarray(grad, dtype=float)
-        if self.m is None or self.m.shape != g.shape:
+        if self.m is None or self.s is None or self.m.shape != g.shape:
             self.m, self.s, self.t = np.zeros_like(g), np.zeros_like(g), 0
         self.t += 1
         self.m = self.beta1 * self.m + (1 - self.beta1) * g

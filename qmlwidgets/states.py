@@ -362,10 +362,9 @@ def reduced_density_matrix(state: Any, keep: Sequence[int]) -> np.ndarray:
     if a.ndim == 1:
         t = a.reshape((2,) * n).transpose(kept_axes + traced_axes).reshape(2**k, 2 ** (n - k))
         return t @ t.conj().T
-    t = a.reshape((2,) * (2 * n))
     perm = kept_axes + traced_axes + [n + ax for ax in kept_axes] + [n + ax for ax in traced_axes]
-    t = t.transpose(perm).reshape(2**k, 2 ** (n - k), 2**k, 2 ** (n - k))
-    return np.einsum("ajbj->ab", t)
+    t4 = a.reshape((2,) * (2 * n)).transpose(perm).reshape(2**k, 2 ** (n - k), 2**k, 2 ** (n - k))
+    return np.einsum("ajbj->ab", t4)
 
 
 def reduced_density_matrices(state: Any) -> np.ndarray:
@@ -487,7 +486,9 @@ def gate_axis_angle(name: str, angle: float | None = None) -> tuple[np.ndarray, 
     key = gate_name(name)
     a = _check_angle(key, angle)
     axis, fixed = _GATE_ROTATIONS[key]
-    return np.array(axis, dtype=float), float(fixed if a is None else a)
+    angle_out = fixed if a is None else a
+    assert angle_out is not None  # _check_angle: a gate without a fixed angle was given one
+    return np.array(axis, dtype=float), float(angle_out)
 
 
 def unitary_from_axis_angle(axis: Sequence[float] | np.ndarray, angle: float) -> np.ndarray:

@@ -252,7 +252,11 @@ class CompiledCircuit:
         if not _is_symbolic(gp):
             _finite_params("global_phase", [], [gp])
         if _is_symbolic(gp):
-            out.append(_ops.GPhase(self._slot(gp)))
+            slot = self._slot(gp)
+            if isinstance(slot, int):
+                out.append(_ops.GPhase(slot))
+            elif abs(slot) > 0:  # the expression simplified to a constant
+                out.append(_ops.FixedPhase(slot))
         else:
             gp = float(gp)
             if abs(gp) > 0:

@@ -23,32 +23,34 @@ Example::
 """
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence, SupportsComplex, cast
 
 import numpy as np
 from qiskit.circuit import Parameter, ParameterExpression
 
 Fn = Callable[[np.ndarray], np.ndarray]
+# A node of a SymPy tree evaluates to an array over the batch, or to a scalar for a constant node.
+_TreeFn = Callable[[np.ndarray], "np.ndarray | float | complex"]
 
 
 class _Unsupported(Exception):
     pass
 
 
-def _as_float(value: object) -> float:
-    value = complex(value)  # type: ignore[arg-type]
-    if abs(value.imag) > 1e-12:
-        raise ValueError(f"gate parameter evaluates to the complex number {value}; gate angles must be real")
-    return float(value.real)
+def _as_float(value: SupportsComplex | complex) -> float:
+    z = complex(value)
+    if abs(z.imag) > 1e-12:
+        raise ValueError(f"gate parameter evaluates to the complex number {z}; gate angles must be real")
+    return float(z.real)
 
 
 # sympy function name -> numpy ufunc (sympy's own names, as ``type(node).__name__`` gives them)
-_UFUNCS = {"sin": np.sin, "cos": np.cos, "tan": np.tan, "asin": np.arcsin, "acos": np.arccos,
+_UFUNCS: dict[str, Callable[[Any], Any]] = {"sin": np.sin, "cos": np.cos, "tan": np.tan, "asin": np.arcsin, "acos": np.arccos,
            "atan": np.arctan, "exp": np.exp, "log": np.log, "Abs": np.abs, "sign": np.sign,
            "conjugate": np.conjugate, "re": np.real, "im": np.imag}
 
 
-def _tree_fn(node, cols: dict[str, int]) -> Fn:
+def _tree_fn(node, cols: dict[str, int]) -> _TreeFn:
     """numpy closure for one node of a sympy expression tree (walked with public ``func``/``args``)."""
     if not node.free_symbols:
         value = complex(node)
@@ -72,14 +74,14 @@ def _tree_fn(node, cols: dict[str, int]) -> Fn:
     return lambda X: ufunc(arg(X))
 
 
-def sum_of(fns: list[Fn], X: np.ndarray):
+def sum_of(fns: list[_TreeFn], X: np.ndarray):
     total = fns[0](X)
     for f in fns[1:]:
         total = total + f(X)
     return total
 
 
-def product_of(fns: list[Fn], X: np.ndarray):
+def product_of(fns: list[_TreeFn], X: np.ndarray):
     total = fns[0](X)
     for f in fns[1:]:
         total = total * f(X)
@@ -93,7 +95,7 @@ def _sympy_fn(expr: ParameterExpression, index: dict) -> Fn:
     names = {s.name for s in tree.free_symbols}
     if not names <= set(cols):
         raise _Unsupported(f"sympify() returned symbols {sorted(names)} for parameters {sorted(cols)}")
-    return _tree_fn(tree, cols)
+    return cast(Fn, _tree_fn(tree, cols))  # the root has free symbols, so it gives an array over the batch
 
 
 def _linear_fn(expr: ParameterExpression, index: dict) -> Fn | None:
@@ -170,7 +172,8 @@ class SlotExpr:
         if self.kind == "linear":
             return X[:, self.cols] @ self.coeffs + self.offset
         if self.kind == "general":
-            return self.fn(X)  # type: ignore[misc]
+            assert self.fn is not None  # compile_expr sets fn together with kind "general"
+            return self.fn(X)
         return np.full(X.shape[0], self.value)
 
     def deriv_values(self, X: np.ndarray) -> list[tuple[int, np.ndarray | float]]:
@@ -224,9 +227,12 @@ def compile_expr(value, index: dict, params: Sequence[Parameter], rng: np.random
     slot.fn = _general_fn(value, index, params, rng)
     for col, g in grads.items():
         gnum = _numeric(g)
+        d: float | Fn
         if gnum is None:  # e.g. d/dx of a product: usually linear in the other parameters
-            gnum = _linear_fn(g, index) or _general_fn(g, index, params, rng)
-        slot.derivs.append((col, gnum))
+            d = _linear_fn(g, index) or _general_fn(g, index, params, rng)
+        else:
+            d = gnum
+        slot.derivs.append((col, d))
     return slot
 
 

@@ -179,11 +179,10 @@ def fuse(ops: list, ndim: int) -> list:
             out.append(Fused1Q(axis, group, ndim))
 
     for op in ops:
-        f = _single_axis_factor(op)
-        if f is not None:
-            pending.setdefault(_touched(op)[0], []).append(op)
-            continue
         axes = _touched(op)
+        if _single_axis_factor(op) is not None and axes is not None:  # a one-axis PRot: axes is never None
+            pending.setdefault(axes[0], []).append(op)
+            continue
         if axes is None:
             out.append(op)
             continue

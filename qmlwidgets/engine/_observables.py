@@ -41,7 +41,7 @@ class PauliSum:
         N = 2**n
         idx = np.arange(N, dtype=np.int64)
         groups: dict[int, np.ndarray] = {}
-        self.constant = 0.0
+        self.constant: complex = 0j
         for label, coeff in labels_coeffs.items():
             coeff = complex(coeff)
             if coeff == 0:
@@ -171,7 +171,7 @@ def pauli_sum_from_sparse_observable(obs: SparseObservable, num_qubits: int) -> 
 
 
 def compile_observable(labels_coeffs: dict, num_qubits: int) -> PauliSum:
-    for label, coeff in labels_coeffs.items():
+    for label in labels_coeffs:
         if len(label) != num_qubits:
             raise ValueError(
                 f"observable {label!r} acts on {len(label)} qubit(s) but the circuit has {num_qubits}; "

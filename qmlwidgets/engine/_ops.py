@@ -136,7 +136,8 @@ def apply_2x2(x: np.ndarray, y: np.ndarray, m00, m01, m10, m11, real: bool = Fal
     if runs is not None:
         for suf, b in runs:
             ix = (Ellipsis,) + suf
-            _apply_2x2(x[ix], y[ix], *(None if m is None else pick(m, b) for m in (m00, m01, m10, m11)), real=False)
+            c00, c01, c10, c11 = (None if m is None else pick(m, b) for m in (m00, m01, m10, m11))
+            _apply_2x2(x[ix], y[ix], c00, c01, c10, c11, real=False)
         return
     if real and x.shape[-1] < SHORT_RUN // 2:
         real = False  # the float view would make the inner loop 2B long
@@ -188,7 +189,7 @@ def rep2(c):
 
 
 def _index(ndim: int, axes, r: int) -> tuple:
-    idx = [slice(None)] * ndim
+    idx: list[slice | int] = [slice(None)] * ndim
     for j, ax in enumerate(axes):
         idx[ax] = (r >> j) & 1
     return tuple(idx)
@@ -271,13 +272,13 @@ class Mono(Op):
                     srcs[src] = buf
             for r in self.moves:
                 p = ph[r]
-                src = srcs[self.perm[r]]
+                moved = srcs[self.perm[r]]
                 if p == 1:
-                    np.copyto(a[idx[r]], src)
+                    np.copyto(a[idx[r]], moved)
                 elif p == -1:
-                    np.negative(src, out=a[idx[r]])
+                    np.negative(moved, out=a[idx[r]])
                 else:
-                    np.multiply(src, p, out=a[idx[r]])
+                    np.multiply(moved, p, out=a[idx[r]])
         for r in self.scales:
             a[idx[r]] *= ph[r]
 
@@ -309,7 +310,7 @@ class Mono(Op):
 
     def inner(self, lam, x):
         """Per-batch <lam| M |x> without building M x."""
-        tot = 0
+        tot: np.ndarray | complex = 0
         for r in range(len(self.perm)):
             tot = tot + self.ph[r] * _inner(lam[self.idx[r]], x[self.idx[self.perm[r]]])
         return tot
@@ -497,7 +498,7 @@ class Phase(Op):
         self._ph(a, -V[self.slots[0]])
 
     def grad(self, lam, psi, V, acc):
-        z = 0
+        z: np.ndarray | complex = 0
         for ix in self.idx:
             z = z + _inner(lam[ix], psi[ix])
         acc[self.slots[0]] += -2.0 * np.imag(z)
@@ -545,7 +546,7 @@ class Controlled(Op):
 
     def __init__(self, ctrl_axes, ctrl_bits, inner, ndim, target_axes=()):
         self.touched = tuple(ctrl_axes) + tuple(target_axes)
-        idx = [slice(None)] * ndim
+        idx: list[slice | int] = [slice(None)] * ndim
         for ax, b in zip(ctrl_axes, ctrl_bits):
             idx[ax] = int(b)
         self.idx = tuple(idx)
@@ -602,13 +603,12 @@ def reset_branches(a: np.ndarray, axis: int) -> np.ndarray:
     its |1> part to |0> (the two outcomes of a reset; their norms are the probabilities)."""
     B = a.shape[-1]
     out = np.zeros(a.shape[:-1] + (2 * B,), dtype=a.dtype)
-    i0 = [slice(None)] * a.ndim
+    i0: list[slice | int] = [slice(None)] * a.ndim
     i0[axis] = 0
     i1 = list(i0)
     i1[axis] = 1
-    i0, i1 = tuple(i0), tuple(i1)
-    out[..., :B][i0] = a[i0]
-    out[..., B:][i0] = a[i1]
+    out[..., :B][tuple(i0)] = a[tuple(i0)]
+    out[..., B:][tuple(i0)] = a[tuple(i1)]
     return out
 
 

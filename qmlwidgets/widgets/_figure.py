@@ -27,12 +27,12 @@ import asyncio
 import base64
 import math
 from copy import copy, deepcopy
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.basedatatypes import Undefined
-from traitlets import observe
+from traitlets import HasTraits, observe
 
 from qmlwidgets.widgets._snapshot import snapshot_png
 
@@ -48,7 +48,7 @@ def _plain(value: Any, widget_manager: Any = None) -> Any:
     if kind in _LEAF:
         return value
     if kind is list or kind is tuple:  # hot path: long lists of plain numbers
-        out = []
+        out: list[Any] = []
         append = out.append
         for v in value:
             k = type(v)
@@ -65,7 +65,9 @@ def _plain(value: Any, widget_manager: Any = None) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, np.ndarray):
         if value.dtype.kind == "f" and not np.isfinite(value).all():  # JSON has no NaN: use null (a gap)
-            return np.where(np.isfinite(value), value, None).tolist()
+            gaps = value.astype(object)
+            gaps[~np.isfinite(value)] = None
+            return gaps.tolist()
         return value.tolist()
     if isinstance(value, (float, np.floating)):
         return float(value) if np.isfinite(value) else None
@@ -90,7 +92,7 @@ def _from_js(value: Any, widget_manager: Any = None) -> Any:
 _JSON = {"to_json": _plain, "from_json": _from_js}
 
 
-def _json_traits(base: type) -> dict[str, Any]:
+def _json_traits(base: type[HasTraits]) -> dict[str, Any]:
     """Copies of ``base``'s synced traits that have a ``to_json`` serialiser, re-tagged with ours."""
     traits = {}
     for name, trait in base.class_traits(sync=True).items():
@@ -116,6 +118,11 @@ class _PageStateSync:
        as one message per group of traces that changed the same properties: no placeholders.
     """
 
+    # The methods below extend plotly's FigureWidget, which follows this mixin in the MRO; mypy
+    # checks the mixin alone, so each ``super()`` call to plotly carries ``type: ignore[misc]``.
+    if TYPE_CHECKING:  # plotly's BaseFigure, which this mixin always comes with, provides it
+        def _normalize_trace_indexes(self, trace_indexes: Any) -> list[int]: ...
+
     def get_state(self, key: Any = None, drop_defaults: bool = False) -> dict:
         state = super().get_state(key, drop_defaults)  # type: ignore[misc]
         if "_widget_data" in state and hasattr(self, "_data"):
@@ -131,7 +138,8 @@ class _PageStateSync:
             super()._send_update_msg(restyle_data, relayout_data,  # type: ignore[misc]
                                      trace_indexes, source_view_id)
             return
-        for k, (style, traces) in enumerate(groups or [({}, None)]):
+        batches: list[tuple[dict, list[int] | None]] = list(groups) or [({}, None)]
+        for k, (style, traces) in enumerate(batches):
             super()._send_update_msg(style, relayout_data if k == 0 else {},  # type: ignore[misc]
                                      traces, source_view_id)
 
@@ -225,11 +233,15 @@ class _WatchedFigure(_PageStateSync, go.FigureWidget):
 
 
 
-CourseFigure = type("CourseFigure", (_WatchedFigure,), {
-    "__doc__": "A ``go.FigureWidget`` that syncs numpy data as plain lists (no binary buffers).",
-    "__module__": __name__,
-    **_json_traits(go.FigureWidget),
-})
+if TYPE_CHECKING:  # built with type() below so the re-tagged traits are in the class body; this is its type
+    class CourseFigure(_WatchedFigure):
+        """A ``go.FigureWidget`` that syncs numpy data as plain lists (no binary buffers)."""
+else:
+    CourseFigure = type("CourseFigure", (_WatchedFigure,), {
+        "__doc__": "A ``go.FigureWidget`` that syncs numpy data as plain lists (no binary buffers).",
+        "__module__": __name__,
+        **_json_traits(go.FigureWidget),
+    })
 
 def resend(figures: Iterable[go.FigureWidget]) -> None:
     """Push each figure's current data and layout to the front end (call when displaying)."""
@@ -296,7 +308,7 @@ class ResendOnDisplay:
             asyncio.get_running_loop().call_later(SILENT_AFTER, self._check_silent, SILENT_CHECKS - 1)
         except RuntimeError:  # no event loop: no kernel, no page
             pass
-        bundle = super()._repr_mimebundle_(**kwargs)  # type: ignore[misc]
+        bundle = super()._repr_mimebundle_(**kwargs)  # type: ignore[misc]  # the container widget's, next in the MRO
         if isinstance(bundle, dict) and figures:
             try:
                 png = snapshot_png(figures, caption=f"{self!r} — still picture; run the notebook to use it")

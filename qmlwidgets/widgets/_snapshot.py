@@ -97,12 +97,12 @@ def _draw(ax: Any, fig: Any) -> None:
             line = tr.get("line") or {}
             ax.plot(u, v, color=_colour(tr, i), lw=max(0.6, float(line.get("width", 2)) / 2.5))
         elif kind == "scatter":
-            x, y = _num(tr.get("x")), _num(tr.get("y"))
-            if len(x) != len(y) or not len(y):
+            xn, y = _num(tr.get("x")), _num(tr.get("y"))
+            if len(xn) != len(y) or not len(y):
                 continue
             marker = "o" if "markers" in str(tr.get("mode", "lines")) else None
             ls = "-" if "lines" in str(tr.get("mode", "lines")) else "none"
-            ax.plot(x, y, marker=marker, ls=ls, ms=3, color=_colour(tr, i), label=name)
+            ax.plot(xn, y, marker=marker, ls=ls, ms=3, color=_colour(tr, i), label=name)
         elif kind in ("heatmap", "contour", "surface"):
             z = tr.get("z")
             z = np.array([[np.nan]] if z is None else [[np.nan if v is None else v for v in row] for row in z],

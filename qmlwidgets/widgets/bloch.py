@@ -232,7 +232,10 @@ def parse_state_text(text: str) -> Any:
     if sum(1 for _ in ast.walk(tree)) > _MAX_NODES:
         raise ValueError(f"the state text is too long an expression (more than {_MAX_NODES} parts); "
                          "type at most 32 short amplitudes")
-    elts = tree.body.elts
+    if not isinstance(tree.body, ast.Tuple):  # e.g. "1)+(2" closes the parentheses the parser adds
+        raise ValueError(f"could not read {shown!r}; expected comma-separated amplitudes such as '1, 1j' "
+                         "or a label such as '0', '+', '-i'")
+    elts: list[ast.expr] = tree.body.elts
     if len(elts) == 1 and isinstance(elts[0], (ast.List, ast.Tuple)):  # "[a, b]" or "(a, b)"
         elts = elts[0].elts
     try:
@@ -795,12 +798,12 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
         pts_by_trace = list(lines) + [(q * _K + 6, _head_vertices(r)) for q, r in heads]
         if not pts_by_trace:
             return
-        xs, ys, zs = [], [], []
+        xs: list[list[float]] = []
+        ys: list[list[float]] = []
+        zs: list[list[float]] = []
         for _, pts in pts_by_trace:
-            if pts is None:
-                xs.append([]), ys.append([]), zs.append([])
-            else:
-                xs.append(pts[:, 0].tolist()), ys.append(pts[:, 1].tolist()), zs.append(pts[:, 2].tolist())
+            for out, k in ((xs, 0), (ys, 1), (zs, 2)):
+                out.append([] if pts is None else pts[:, k].tolist())
         self.figure.plotly_restyle({"x": xs, "y": ys, "z": zs}, trace_indexes=[i for i, _ in pts_by_trace])
 
     def _draw_titles(self) -> None:
@@ -873,11 +876,15 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
         b = self._basis
         probs = S.measurement_probabilities(self._snap.state, b)
         zero, one = _BASIS_OUTCOMES[b]
-        measured = self.last_counts is not None and self._last_measure is not None and self._last_measure[0] == b
-        if measured:
-            shots = self._last_measure[1]
+        counts, drawn = self.last_counts, self._last_measure
+        if counts is not None and drawn is not None and drawn[0] == b:
+            shots: int | None = drawn[1]
+        else:
+            counts = shots = None
+        measured = counts is not None and shots is not None
+        if counts is not None and shots is not None:
             freq = np.zeros(2**n)
-            for k, c in self.last_counts.items():
+            for k, c in counts.items():
                 freq[int(k, 2)] = c / shots
             title = f"{b}-basis measurement: {shots} shots (seed {self.seed})"
         else:
@@ -894,10 +901,9 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
             if (title, xtitle) != self._hist_titles:
                 self.histogram.plotly_relayout({"title.text": title, "xaxis.title.text": xtitle})
                 self._hist_titles = (title, xtitle)
-        if measured:
-            shots = self._last_measure[1]
+        if counts is not None:
             rows = "".join(
-                f"<tr><td>{format(i, f'0{n}b')}</td><td>{self.last_counts.get(format(i, f'0{n}b'), 0)}</td>"
+                f"<tr><td>{format(i, f'0{n}b')}</td><td>{counts.get(format(i, f'0{n}b'), 0)}</td>"
                 f"<td>{_f(probs[i])}</td></tr>" for i in range(2**n))
             self.measurement_readout.value = (
                 _READOUT_STYLE + f"<div style='font-family:monospace;font-size:12px'>{b} basis, {shots} shots"

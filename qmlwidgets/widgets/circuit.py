@@ -633,10 +633,10 @@ class CircuitExplorer(ResendOnDisplay, widgets.VBox):
 
     def _update_entropy(self) -> None:
         m = self.model
-        if m.num_qubits == 1:
+        s = m.entanglement_entropy()
+        if s is None:  # one qubit
             self.entropy_html.value = "Entanglement entropy needs at least 2 qubits."
             return
-        s = m.entanglement_entropy()
         a = m.cut
         b = tuple(q for q in range(m.num_qubits) if q not in a)
         side = lambda qs: " ".join(f"q{q}" for q in qs)  # noqa: E731

@@ -52,6 +52,12 @@ _COLLAPSED_EXTRA = {k: v for k, v in _COLLAPSED.items() if k != "width"}
 _BP_SAMPLES = (10, 2000)
 _SHOWN = {"height": None, "overflow": None, "visibility": None, "width": "100%"}
 _ERR_STYLE = "color:#b00020"
+
+
+def _pca_ratio(plane: L.PCAPlane) -> tuple[float, float]:
+    """Explained-variance ratios of the two principal directions (pca_plane always gives two)."""
+    r = plane.explained_variance_ratio
+    return float(r[0]), float(r[1])
 _PATH_COLOR = "#E69F00"
 _POINT_COLOR = "#D55E00"
 _ARROW_COLOR = "rgba(255,255,255,0.85)"
@@ -135,7 +141,7 @@ class _Runner:
         self.on_busy = on_busy
         self.flag = threading.Event()
         self.thread: threading.Thread | None = None
-        self.pending: Callable[[], None] | None = None
+        self.pending: Callable[[], object] | None = None
         stop_button.on_click(lambda _: self.stop())
         stop_button.disabled = True
 
@@ -151,7 +157,7 @@ class _Runner:
         if self.flag.is_set():
             raise Stopped("stopped")
 
-    def run(self, fn: Callable[[], None]) -> None:
+    def run(self, fn: Callable[[], object]) -> None:
         if self.busy:
             self.pending = fn
             self.on_busy()
@@ -663,9 +669,8 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
         nan = np.full_like(X, np.nan)
         xs = np.stack([X, ex, nan, h1x, ex, h2x, nan], axis=1).ravel()
         ys = np.stack([Y, ey, nan, h1y, ey, h2y, nan], axis=1).ravel()
-        xs = [None if np.isnan(v) else float(v) for v in xs]
-        ys = [None if np.isnan(v) else float(v) for v in ys]
-        tr.update(x=xs, y=ys, visible=True)
+        tr.update(x=[None if np.isnan(v) else float(v) for v in xs],
+                  y=[None if np.isnan(v) else float(v) for v in ys], visible=True)
 
     def _draw_info(self) -> None:
         a, b = self.point_coordinates
@@ -800,7 +805,7 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
                 span = min(MAX_SPAN, max(0.1, 1.25 * extent))
                 new = replace(v, center=plane.origin, dir_x=plane.dir_x, dir_y=plane.dir_y,
                               mode=mode, span=span,
-                              pca_ratio=tuple(float(r) for r in plane.explained_variance_ratio))
+                              pca_ratio=_pca_ratio(plane))
             else:
                 raise ValueError(f"directions must be 'random', 'axes' or 'pca', got {mode!r}")
             self._apply(new)
@@ -958,8 +963,7 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
                     new = replace(self._state, center=plane.origin, dir_x=plane.dir_x,
                                   dir_y=plane.dir_y,
                                   span=min(MAX_SPAN, max(0.1, 1.25 * extent)),
-                                  pca_ratio=tuple(float(r)
-                                                  for r in plane.explained_variance_ratio))
+                                  pca_ratio=_pca_ratio(plane))
                     self._apply(new, point=result.x.copy())
                 else:
                     sl = self._compute_slice(self._state, result.x)
@@ -1158,8 +1162,8 @@ class BarrenPlateauView(ResendOnDisplay, widgets.VBox):
             self.fig.layout.title.text = (f"Var[∂C/∂θ₀] over {samples} random parameter sets "
                                           "(global cost decays exponentially)")
         self.placeholder.layout.display = "none"
-        for k, v in _SHOWN.items():
-            setattr(self._fig_box.layout, k, v)
+        for name, value in _SHOWN.items():
+            setattr(self._fig_box.layout, name, value)
         self._sync(lo, hi, layers, costs, samples, seed)
         return results
 

@@ -55,7 +55,7 @@ def h2_fci(bond_length, basis):
             pair[i, j] = (p.ravel(), P.ravel(), (ca * cb * np.exp(-mu * (A - B) ** 2)).ravel())
     G = np.zeros((2, 2, 2, 2))
     for (i, j), (p, P, wp) in pair.items():
-        for (k, l), (q, Q, wq) in pair.items():
+        for (k, l), (q, Q, wq) in pair.items():  # noqa: E741 (ijkl: the usual two-electron integral indices)
             pp, qq = p[:, None], q[None, :]
             G[i, j, k, l] = np.sum(wp[:, None] * wq[None, :] * 2 * np.pi**2.5
                                    / (pp * qq * np.sqrt(pp + qq))

@@ -23,25 +23,31 @@ def _random_circuit(n: int, seed: int) -> QuantumCircuit:
         if g == 0:
             qc.h(q)
         elif g == 1:
-            qc.ry(th[k % 40], q); k += 1
+            qc.ry(th[k % 40], q)
+            k += 1
         elif g == 2:
-            qc.rz(th[k % 40], q); k += 1
+            qc.rz(th[k % 40], q)
+            k += 1
         elif g == 3:
             qc.cx(q, r)
         elif g == 4:
             qc.cx(r, q)
         elif g == 5:
-            qc.crx(th[k % 40], r, q); k += 1
+            qc.crx(th[k % 40], r, q)
+            k += 1
         elif g == 6:
-            qc.cp(th[k % 40], q, r); k += 1
+            qc.cp(th[k % 40], q, r)
+            k += 1
         elif g == 7:
             qc.s(q)
         elif g == 8:
-            qc.rzz(th[k % 40], q, r); k += 1
+            qc.rzz(th[k % 40], q, r)
+            k += 1
         elif g == 9:
             qc.ccx(q, r, (r + 1) % n if (r + 1) % n != q else (r + 2) % n)
         elif g == 10:
-            qc.rxx(th[k % 40], q, r); k += 1
+            qc.rxx(th[k % 40], q, r)
+            k += 1
         else:
             qc.swap(q, r)
     return qc

@@ -81,7 +81,11 @@ def test_transpile_to_respects_connectivity_and_basis():
 
 def test_circuit_cost_skips_measurements_and_barriers():
     qc = QuantumCircuit(2, 2)
-    qc.h(0); qc.cx(0, 1); qc.barrier(); qc.cz(1, 0); qc.measure([0, 1], [0, 1])
+    qc.h(0)
+    qc.cx(0, 1)
+    qc.barrier()
+    qc.cz(1, 0)
+    qc.measure([0, 1], [0, 1])
     c = HW.circuit_cost(qc)
     assert (c.two_qubit, c.one_qubit, c.two_qubit_depth, c.depth) == (2, 1, 2, 3)
 

@@ -177,3 +177,22 @@ def test_bench_adds_its_extra_editable_while_holding_the_locked_versions(tmp_pat
     assert cmd[-4:] == ["-c", str(tmp_path / "lock-constraints.txt"), "-e", ".[bench]"]
     pins = (tmp_path / "lock-constraints.txt").read_text().splitlines()
     assert f"qiskit=={course.locked_versions()['qiskit']}" in pins
+
+
+
+@pytest.mark.parametrize("failing", ["ruff", "mypy", None])
+def test_test_command_lints_first_and_stops_when_ruff_or_mypy_fail(monkeypatch, failing):
+    course = course_cli()
+    calls = []
+    monkeypatch.setattr(course, "install", lambda: None)
+    monkeypatch.setattr(sys, "argv", ["course.py", "test"])
+    monkeypatch.setattr(course, "run", lambda *cmd, **kw: calls.append([str(c) for c in cmd])
+                        or int(failing is not None and failing in map(str, cmd)))
+    code = course.test()
+    tools = [cmd[2] for cmd in calls]
+    assert tools[:2] == ["ruff", "mypy"], tools  # both run, so one run shows both outputs
+    assert calls[0][3:] == ["check", *course.LINT_PATHS]
+    if failing:
+        assert code == 1 and tools == ["ruff", "mypy"], f"{failing} failed but the tests ran"
+    else:
+        assert code == 0 and tools == ["ruff", "mypy", "pytest", "pytest"]

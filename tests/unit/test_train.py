@@ -18,7 +18,9 @@ def moons():
 
 
 def test_adam_step_matches_optimizers_adam():
-    loss = lambda X: np.sum((X - 1.5) ** 2, axis=1)
+    def loss(X):
+        return np.sum((X - 1.5) ** 2, axis=1)
+
     ref = adam_minimize(loss, np.zeros(3), grad=lambda X: 2 * (X - 1.5), steps=20, lr=0.1)
     opt = Adam(lr=0.1)
     x = np.zeros(3)

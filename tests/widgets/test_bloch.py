@@ -461,6 +461,12 @@ def test_parse_state_text_rejects_code():
         parse_state_text("  ")
 
 
+def test_parse_state_text_rejects_text_that_closes_the_parentheses():
+    # "1)+(2" parses as a sum, not as the tuple of amplitudes: a clear error, not an AttributeError
+    with pytest.raises(ValueError, match="could not read '1\\)\\+\\(2'"):
+        parse_state_text("1)+(2")
+
+
 # --------------------------------------------------------------------------- animation, docs
 def test_animation_runs_in_an_event_loop_and_ends_on_the_state():
     async def main():

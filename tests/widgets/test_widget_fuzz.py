@@ -11,7 +11,6 @@ import math
 from datetime import timedelta
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from traitlets import TraitError
