@@ -27,9 +27,15 @@ def _logit(x: np.ndarray, p: np.ndarray, *, reupload: bool = True, cz: bool = Tr
             qc.ry(x[1], 1)
         t = p[4 * layer: 4 * layer + 4]
         if ry_first:
-            qc.ry(t[2], 0); qc.ry(t[3], 1); qc.rz(t[0], 0); qc.rz(t[1], 1)
+            qc.ry(t[2], 0)
+            qc.ry(t[3], 1)
+            qc.rz(t[0], 0)
+            qc.rz(t[1], 1)
         else:
-            qc.rz(t[0], 0); qc.rz(t[1], 1); qc.ry(t[2], 0); qc.ry(t[3], 1)
+            qc.rz(t[0], 0)
+            qc.rz(t[1], 1)
+            qc.ry(t[2], 0)
+            qc.ry(t[3], 1)
         if cz:
             qc.cz(0, 1)
     ev = float(np.real(Statevector(qc).expectation_value(SparsePauliOp(obs))))

@@ -106,7 +106,7 @@ def _learner_layer_state(answer: Any, n: int, edges: Any, gamma: float, beta: fl
         returned = answer(qc, list(edges), gamma, beta)
     except Exception as exc:
         raise Verdict(False, f"On a {n}-node test graph your function raised {type(exc).__name__}: {exc}. "
-                             "Use the `edges` argument and `qc.num_qubits`, not the prism's global variables.")
+                             "Use the `edges` argument and `qc.num_qubits`, not the prism's global variables.") from exc
     if isinstance(returned, QuantumCircuit):
         qc = returned
     if qc.num_parameters:

@@ -25,9 +25,15 @@ def logit(x, params, reupload=True, cz=True, obs="ZZ", ry_first=False, readout=T
             qc.ry(x[1], 1)
         t = params[4 * layer: 4 * layer + 4]
         if ry_first:
-            qc.ry(t[2], 0); qc.ry(t[3], 1); qc.rz(t[0], 0); qc.rz(t[1], 1)
+            qc.ry(t[2], 0)
+            qc.ry(t[3], 1)
+            qc.rz(t[0], 0)
+            qc.rz(t[1], 1)
         else:
-            qc.rz(t[0], 0); qc.rz(t[1], 1); qc.ry(t[2], 0); qc.ry(t[3], 1)
+            qc.rz(t[0], 0)
+            qc.rz(t[1], 1)
+            qc.ry(t[2], 0)
+            qc.ry(t[3], 1)
         if cz:
             qc.cz(0, 1)
     ev = Statevector(qc).expectation_value(SparsePauliOp(obs))  # complex: the checker takes .real

@@ -4,7 +4,6 @@ import pytest
 from qiskit import QuantumCircuit
 from qiskit.circuit import ParameterVector
 
-from qmlwidgets import engine
 from qmlcourse.checks import lesson09 as check
 
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from qmlcourse import datasets, noise
+from qmlcourse import datasets
 from qmlcourse.checks import lesson16 as check
 from qmlcourse.models import VariationalClassifier
 from qmlcourse.train import fit

@@ -38,7 +38,9 @@ def test_portfolio_qubo_hints(capsys):
     assert "risk term" in capsys.readouterr().out
     assert not check.portfolio_qubo((np.eye(3), 0.0), MU, SIGMA, K, A, QR)
     assert "5×5" in capsys.readouterr().out
-    bad = Q.copy(); bad[0, 0] += 1.0; bad[1, 2] += 0.5
+    bad = Q.copy()
+    bad[0, 0] += 1.0
+    bad[1, 2] += 0.5
     assert not check.portfolio_qubo((bad, c), MU, SIGMA, K, A, QR)
     assert "For the portfolio" in capsys.readouterr().out
     assert not check.portfolio_qubo(Q, MU, SIGMA, K, A, QR)
