@@ -101,27 +101,3 @@ def test_ising_ring_garbage(capsys):
     assert not check.ising_ring(3.5)
     assert not check.ising_ring("hello")
     assert "SparsePauliOp" in capsys.readouterr().out
-
-
-# ---------------------------------------------------------------- predict-then-reveal
-def test_predict_then_reveal(capsys):
-    from qmlcourse.checks import _predict
-
-    names = {"05": ("predict_concentration", "reveal_concentration", 0.0052, 0.006, 0.3),
-             "06": ("predict_fd_noise", "reveal_fd_noise", 9.66, 10.0, 0.01),
-             "07": ("predict_line_accuracy", "reveal_line_accuracy", 0.833, 0.8, 0.5)}["06"]
-    predict, reveal = getattr(check, names[0]), getattr(check, names[1])
-    truth, near, far = names[2:]
-    assert not predict(None)
-    assert "none recorded yet" in capsys.readouterr().out
-    assert not reveal(truth)
-    assert "no prediction was recorded" in capsys.readouterr().out
-    assert predict(near)
-    assert reveal(truth)
-    assert "close" in capsys.readouterr().out.splitlines()[-1]
-    assert predict(far)
-    assert not reveal(truth)
-    assert "off by" in capsys.readouterr().out
-    assert not predict("soon")
-    capsys.readouterr()
-    _predict._RECORDED.clear()
