@@ -154,6 +154,23 @@ def finite_number(answer: Any, hint: str) -> float:
     return value
 
 
+def call_on_test(answer: Callable[..., Any], args: tuple, where: str, advice: str,
+                 none_hint: str | None = None) -> Any:
+    """Call the learner's function on an unseen test case; a crash (or, with ``none_hint``, a None
+    result) becomes a failing :class:`Verdict` that says where it happened and what to do.
+
+    >>> call_on_test(lambda a: a + 1, (1,), "the test", "Use its argument.")
+    2
+    """
+    try:
+        out = answer(*args)
+    except Exception as exc:
+        raise Verdict(False, f"On {where} your function raised {type(exc).__name__}: {exc}. {advice}") from exc
+    if out is None and none_hint is not None:
+        raise Verdict(False, f"Your function returns None: {none_hint}")
+    return out
+
+
 def is_missing(answer: Any) -> bool:
     """True for the placeholders a student copy starts with: ``None``, ``...``, or an untouched
     function stub (a ``def`` whose body only returns None, as tools/make_lessons.py writes it).

@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 
 from qmlcourse.checks import _predict
-from qmlcourse.checks._core import Verdict, checker
+from qmlcourse.checks._core import Verdict, call_on_test, checker
 
 # full-support test pairs (target, model) so that every variant of the formula is finite
 _RNG = np.random.default_rng(2024)
@@ -76,13 +76,9 @@ def mmd_function(answer: Any) -> Verdict:
         return Verdict(False, "Pass the function itself (`my_mmd`, no parentheses), not a number.")
     got, want, parts = [], [], []
     for p, t, K in _mmd_cases():
-        try:
-            val = answer(p.copy(), t.copy(), K.copy())
-        except Exception as exc:
-            return Verdict(False, f"On a {p.size}-outcome test your function raised {type(exc).__name__}: {exc}. "
-                                  "Use its arguments (p, t, kernel) and `@` for matrix products.")
-        if val is None:
-            return Verdict(False, "Your function returns None: compute the number and `return` it.")
+        val = call_on_test(answer, (p.copy(), t.copy(), K.copy()), f"a {p.size}-outcome test",
+                           "Use its arguments (p, t, kernel) and `@` for matrix products.",
+                           none_hint="compute the number and `return` it.")
         arr = np.asarray(val, dtype=float)
         if arr.size != 1:
             return Verdict(False, f"Your function returned {arr.size} numbers; MMD² is ONE number: "

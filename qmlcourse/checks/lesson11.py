@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 
 from qmlcourse.checks import _predict
-from qmlcourse.checks._core import Verdict, checker
+from qmlcourse.checks._core import Verdict, call_on_test, checker
 
 
 def _diag(answer: Any, n: int) -> np.ndarray:
@@ -102,11 +102,8 @@ def _learner_layer_state(answer: Any, n: int, edges: Any, gamma: float, beta: fl
     if tilt:
         for q in range(n):
             qc.ry(0.3 + 0.2 * q, q)
-    try:
-        returned = answer(qc, list(edges), gamma, beta)
-    except Exception as exc:
-        raise Verdict(False, f"On a {n}-node test graph your function raised {type(exc).__name__}: {exc}. "
-                             "Use the `edges` argument and `qc.num_qubits`, not the prism's global variables.") from exc
+    returned = call_on_test(answer, (qc, list(edges), gamma, beta), f"a {n}-node test graph",
+                            "Use the `edges` argument and `qc.num_qubits`, not the prism's global variables.")
     if isinstance(returned, QuantumCircuit):
         qc = returned
     if qc.num_parameters:
@@ -190,13 +187,9 @@ def optimise_p1(answer: Any) -> Verdict:
     lines = []
     for name, best in P1_BEST.items():
         n, edges = qaoa.GRAPHS[name]
-        try:
-            out = answer(list(edges), n)
-        except Exception as exc:
-            return Verdict(False, f"On the {name} graph ({n} nodes) your function raised {type(exc).__name__}: "
-                                  f"{exc}. Use its `edges` and `num_nodes` arguments, not the prism's.")
-        if out is None:
-            return Verdict(False, "Your function returns None: finish with `return result.x`.")
+        out = call_on_test(answer, (list(edges), n), f"the {name} graph ({n} nodes)",
+                           "Use its `edges` and `num_nodes` arguments, not the prism's.",
+                           none_hint="finish with `return result.x`.")
         if hasattr(out, "x") and hasattr(out, "fun"):
             return Verdict(False, "You returned the optimiser's whole result; return its angles, `result.x`.")
         try:

@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 
 from qmlcourse.checks import _predict
-from qmlcourse.checks._core import Verdict, checker
+from qmlcourse.checks._core import Verdict, call_on_test, checker
 
 
 def _energy_value(value: Any, where: str) -> float:
@@ -48,13 +48,9 @@ def ansatz_energy(answer: Any) -> Verdict:
     if not callable(answer):
         return Verdict(False, "Pass your function itself: check.ansatz_energy(ansatz_energy).")
     for name, qc, H, theta in _test_problems():
-        try:
-            out = answer(qc, H, theta.copy())
-        except Exception as exc:
-            return Verdict(False, f"On the test problem '{name}' your function raised {type(exc).__name__}: "
-                                  f"{exc}. Use its arguments (circuit, hamiltonian, theta), not the notebook's.")
-        if out is None:
-            return Verdict(False, "Your function returns None: finish with `return ...` (one number).")
+        out = call_on_test(answer, (qc, H, theta.copy()), f"the test problem '{name}'",
+                           "Use its arguments (circuit, hamiltonian, theta), not the notebook's.",
+                           none_hint="finish with `return ...` (one number).")
         e = _energy_value(out, "Your function's result")
         want = float(engine.expectation_values(qc, H, theta))
         if np.isclose(e, want, atol=1e-7):
@@ -86,13 +82,9 @@ def vqe_loop(answer: Any) -> Verdict:
         return Verdict(False, "Pass your function itself: check.vqe_loop(vqe).")
     done = []
     for name, qc, H, theta in _test_problems():
-        try:
-            out = answer(qc, H, theta.copy())
-        except Exception as exc:
-            return Verdict(False, f"On the test problem '{name}' your function raised {type(exc).__name__}: "
-                                  f"{exc}. Use its arguments, not the notebook's variables.")
-        if out is None:
-            return Verdict(False, "Your function returns None: finish with `return result.x, result.fun`.")
+        out = call_on_test(answer, (qc, H, theta.copy()), f"the test problem '{name}'",
+                           "Use its arguments, not the notebook's variables.",
+                           none_hint="finish with `return result.x, result.fun`.")
         if hasattr(out, "x") and hasattr(out, "fun"):
             return Verdict(False, "You returned the optimiser's whole result; return `result.x, result.fun`.")
         try:
