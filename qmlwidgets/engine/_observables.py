@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from qiskit.quantum_info import Pauli, SparseObservable, SparsePauliOp
 
+from . import _ops
 from ._ops import workspace
 
 _MAX_CACHE = 512
@@ -86,9 +87,12 @@ class PauliSum:
         if self.diag is not None:
             if probs is None:
                 f = flat.view(float)  # (N, 2B): re, im interleaved
-                sq = workspace().get(0, flat.shape).view(float)
-                np.multiply(f, f, out=sq)
-                out += (self.diag @ sq).reshape(B, 2).sum(axis=1)
+                rows = max(1, _ops.BLOCK_ELEMENTS // B)  # block by block: a small scratch, not a state
+                for r in range(0, f.shape[0], rows):
+                    blk = f[r : r + rows]
+                    sq = workspace().get(0, blk.shape[:1] + (B,)).view(float)
+                    np.multiply(blk, blk, out=sq)
+                    out += (self.diag[r : r + rows] @ sq).reshape(B, 2).sum(axis=1)
             else:
                 out += self.diag @ probs
         if self.offdiag:
@@ -101,20 +105,31 @@ class PauliSum:
     def apply(self, psi: np.ndarray) -> np.ndarray:
         """O |psi> for a batch ``psi`` (2, ..., 2, B) (used as the adjoint co-state).
 
-        Needs one new state (the result) and one scratch state, whatever the number of terms."""
-        B = psi.shape[-1]
+        Needs one new state (the result) and a half-size scratch, whatever the number of terms:
+        the off-diagonal terms are added one half (leading qubit axis) at a time."""
         shape = psi.shape
         wshape = shape[:-1] + (1,)
-        out = np.multiply(psi, self.constant)
-        if self.diag is not None or self.offdiag:
-            tmp = workspace().get(0, shape)
         if self.diag is not None:
-            np.multiply(psi, self.diag.reshape(wshape), out=tmp)
-            out += tmp
+            out = np.multiply(psi, self.diag.reshape(wshape))
+            if self.constant:
+                self._add_halves(out, psi, None, self.constant)
+        else:
+            out = np.multiply(psi, self.constant)
         for axes, w in self.offdiag:
-            np.multiply(np.flip(psi, axis=axes), w.reshape(wshape), out=tmp)
-            out += tmp
-        return out.reshape(shape[:-1] + (B,))
+            self._add_halves(out, psi, axes, w.reshape(wshape))
+        return out
+
+    @staticmethod
+    def _add_halves(out: np.ndarray, psi: np.ndarray, axes: tuple | None, w: Any) -> None:
+        """out += w * flip(psi, axes), one half of the leading axis at a time (half-size scratch)."""
+        tmp = workspace().get(0, psi.shape[1:])
+        inner = tuple(a - 1 for a in axes if a != 0) if axes else ()
+        for k in (0, 1):
+            src = psi[1 - k] if axes and 0 in axes else psi[k]
+            if inner:
+                src = np.flip(src, axis=inner)
+            np.multiply(src, w[k] if np.ndim(w) else w, out=tmp)
+            out[k] += tmp
 
 
 _CACHE: "OrderedDict[tuple, PauliSum]" = OrderedDict()

@@ -21,6 +21,11 @@ import numpy as np
 _ATOL = 1e-13
 
 
+#: scratch size (complex elements) of the blocked kernels: a 2x2 update or an expectation value
+#: on more than this works block by block, so scratch stays small beside the state vectors
+BLOCK_ELEMENTS = 2**17
+
+
 class Workspace:
     """Per-thread scratch buffers.
 
@@ -44,8 +49,10 @@ class Workspace:
     def clear(self) -> None:
         self.bufs = []
 
-    def trim(self, max_elements: int = 2**18) -> None:
-        """Drop buffers larger than ``max_elements`` (keeps at most a few MiB alive)."""
+    def trim(self, max_elements: int | None = None) -> None:
+        """Drop buffers larger than ``max_elements`` (default :data:`BLOCK_ELEMENTS`: a few MiB stay)."""
+        if max_elements is None:
+            max_elements = BLOCK_ELEMENTS
         self.bufs = [b if b.size <= max_elements else np.empty(0, dtype=complex) for b in self.bufs]
 
 
@@ -145,6 +152,10 @@ def apply_2x2(x: np.ndarray, y: np.ndarray, m00, m01, m10, m11, real: bool = Fal
 
 
 def _apply_2x2(x: np.ndarray, y: np.ndarray, m00, m01, m10, m11, real: bool = False) -> None:
+    if x.size > BLOCK_ELEMENTS and x.ndim > 1 and x.shape[0] > 1:
+        for k in range(x.shape[0]):
+            _apply_2x2(x[k], y[k], m00, m01, m10, m11, real)
+        return
     ws = workspace()
     shape = x.shape
 
