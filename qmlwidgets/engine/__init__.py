@@ -39,7 +39,7 @@ from ._core import (
 )
 from ._memory import MemoryBudgetError, memory_budget, set_memory_budget
 from ._observables import as_observable
-from .primitives import Estimator, Sampler
+from .primitives import EngineJob, Estimator, Sampler
 
 __all__ = [
     "MAX_QUBITS",
@@ -47,6 +47,7 @@ __all__ = [
     "ControlFlowError",
     "MemoryBudgetError",
     "CompiledCircuit",
+    "EngineJob",
     "Estimator",
     "Sampler",
     "as_observable",

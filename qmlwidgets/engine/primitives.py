@@ -3,9 +3,12 @@
 ``Estimator`` and ``Sampler`` are drop-in replacements for ``StatevectorEstimator`` and
 ``StatevectorSampler``: same PUB coercion and broadcasting, same result containers
 (``PrimitiveResult`` of ``PubResult`` / ``SamplerPubResult``, ``DataBin``, ``BitArray``),
-same metadata keys, and jobs are ``PrimitiveJob``.  Differences: they evaluate a whole
+same metadata keys, and jobs follow ``BasePrimitiveJob``.  Differences: they evaluate a whole
 parameter array in one vectorised pass, and with ``precision > 0`` the estimator reports
-``stds = precision`` (like qiskit-aer) instead of zeros.
+``stds = precision`` (like qiskit-aer) instead of zeros, and the work is done before ``run()``
+returns (an :class:`EngineJob`, already final; a simulation error is raised by ``result()``, as
+from Qiskit's thread-backed ``PrimitiveJob``, whose worker thread costs more than a small
+circuit's simulation).
 
 Many small PUBs (e.g. qiskit-machine-learning's gradients send one PUB per shifted point):
 PUBs sharing a circuit object are simulated as one batch, compiled circuits are cached by
@@ -18,6 +21,8 @@ outcome per run and samples every shot from it).
 """
 from __future__ import annotations
 
+import random
+import uuid
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -38,12 +43,62 @@ from qiskit.primitives.containers import (
 )
 from qiskit.primitives.containers.estimator_pub import EstimatorPub
 from qiskit.primitives.containers.sampler_pub import SamplerPub
-from qiskit.primitives.primitive_job import PrimitiveJob
+from qiskit.primitives.base.base_primitive_job import BasePrimitiveJob
+from qiskit.providers import JobStatus
 
 from ._compile import CompiledCircuit, compile_circuit, first_sighting
 from ._core import CHUNK_AMPLITUDES, _compile_obs_array, _states, evaluate, forward, parameter_matrix, slot_values
 from ._memory import check_allocation
 from ._ops import fold_branches
+
+
+class EngineJob(BasePrimitiveJob):
+    """The job of :class:`Estimator` and :class:`Sampler`: the work is done when it is made.
+
+    It follows Qiskit's ``BasePrimitiveJob`` (``result()``, ``status()``, ``done()``, …) and is
+    final at once; an error of the simulation is kept and raised by ``result()`` (as Qiskit's
+    ``PrimitiveJob`` does), while bad PUBs are refused by ``run()`` itself.
+
+    >>> from qiskit import QuantumCircuit
+    >>> job = Estimator().run([(QuantumCircuit(1), "Z")])
+    >>> job.status().name, job.done(), float(job.result()[0].data.evs)
+    ('DONE', True, 1.0)
+    """
+
+    def __init__(self, function, *args) -> None:
+        super().__init__(str(uuid.UUID(int=random.getrandbits(128), version=4)))  # no urandom call per job
+        self._error: BaseException | None = None
+        self._result = None
+        try:
+            self._result = function(*args)
+        except Exception as exc:  # noqa: BLE001 - handed to the caller by result(), like PrimitiveJob
+            self._error = exc
+
+    def result(self):
+        """The ``PrimitiveResult``; raises the simulation's error if it failed."""
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+    def status(self) -> JobStatus:
+        """``JobStatus.DONE``, or ``JobStatus.ERROR`` when the simulation raised."""
+        return JobStatus.ERROR if self._error is not None else JobStatus.DONE
+
+    def done(self) -> bool:
+        return self._error is None
+
+    def running(self) -> bool:
+        return False
+
+    def cancelled(self) -> bool:
+        return False
+
+    def in_final_state(self) -> bool:
+        return True
+
+    def cancel(self) -> bool:
+        """Nothing to cancel: the work is done (returns False, like a finished future)."""
+        return False
 
 
 def _pub_matrix(cc, bindings) -> tuple[np.ndarray, tuple]:
@@ -138,7 +193,7 @@ class Estimator(BaseEstimatorV2):
         """The seed or generator of the shot-noise model."""
         return self._seed
 
-    def run(self, pubs: Iterable[EstimatorPubLike], *, precision: float | None = None) -> PrimitiveJob[PrimitiveResult[PubResult]]:
+    def run(self, pubs: Iterable[EstimatorPubLike], *, precision: float | None = None) -> "EngineJob[PrimitiveResult[PubResult]]":
         if precision is None:
             precision = self._default_precision
         if isinstance(pubs, (QuantumCircuit, EstimatorPub)) or (
@@ -172,9 +227,7 @@ class Estimator(BaseEstimatorV2):
                     "state before measuring); use circuit.remove_final_measurements(inplace=False). "
                     "StatevectorEstimator rejects them too."
                 )
-        job = PrimitiveJob(self._run, coerced, bound)
-        job._submit()
-        return job
+        return EngineJob(self._run, coerced, bound)
 
     def _run(self, pubs: list[EstimatorPub], bound: dict | None = None) -> PrimitiveResult[PubResult]:
         """PUBs that share a circuit object are simulated together, one batch for all their rows."""
@@ -381,7 +434,7 @@ class Sampler(BaseSamplerV2):
         """The seed or generator used for sampling."""
         return self._seed
 
-    def run(self, pubs: Iterable[SamplerPubLike], *, shots: int | None = None) -> PrimitiveJob[PrimitiveResult[SamplerPubResult]]:
+    def run(self, pubs: Iterable[SamplerPubLike], *, shots: int | None = None) -> "EngineJob[PrimitiveResult[SamplerPubResult]]":
         if shots is None:
             shots = self._default_shots
         if isinstance(pubs, (QuantumCircuit, SamplerPub)) or (
@@ -400,9 +453,7 @@ class Sampler(BaseSamplerV2):
         for i, pub in enumerate(coerced):
             cc = compile_circuit(pub.circuit)  # validates gates, size and measurement placement
             _check_sampler_memory(i, pub, cc)
-        job = PrimitiveJob(self._run, coerced)
-        job._submit()
-        return job
+        return EngineJob(self._run, coerced)
 
     def _run(self, pubs: list[SamplerPub]) -> PrimitiveResult[SamplerPubResult]:
         return PrimitiveResult([self._run_pub(pub) for pub in pubs], metadata={"version": 2})

@@ -14,7 +14,8 @@ from qiskit.primitives import (
     StatevectorSampler,
 )
 from qiskit.primitives.containers import PubResult, SamplerPubResult
-from qiskit.primitives.primitive_job import PrimitiveJob
+from qiskit.primitives.base.base_primitive_job import BasePrimitiveJob
+from qiskit.providers import JobStatus
 from qiskit.quantum_info import Pauli, SparsePauliOp
 
 from qmlwidgets.engine import Estimator, Sampler, probabilities
@@ -46,11 +47,14 @@ def _pubs(qc):
     ]
 
 
-def test_estimator_is_a_base_estimator_v2_with_primitive_jobs(circuit) -> None:
+def test_estimator_is_a_base_estimator_v2_with_finished_jobs(circuit) -> None:
     est = Estimator()
     assert isinstance(est, BaseEstimatorV2)
     job = est.run([(circuit, "ZZ", [0.1, 0.2])])
-    assert isinstance(job, PrimitiveJob)
+    assert isinstance(job, BasePrimitiveJob)
+    assert job.status() == JobStatus.DONE and job.done() and job.in_final_state()
+    assert not job.running() and not job.cancelled() and job.cancel() is False
+    assert isinstance(job.job_id(), str) and job.job_id() != est.run([(circuit, "ZZ", [0.1, 0.2])]).job_id()
     res = job.result()
     assert isinstance(res, PrimitiveResult) and isinstance(res[0], PubResult)
     assert est.default_precision == 0.0 and est.seed is None
@@ -204,3 +208,18 @@ def test_estimator_and_sampler_accept_library_circuits() -> None:
     qc.measure_all()
     res = Sampler(seed=1).run([(qc, X)]).result()[0]
     assert res.data.meas.shape == (3,)
+
+
+def test_a_simulation_error_is_raised_by_result_not_by_run(monkeypatch, circuit) -> None:
+    """As with Qiskit's PrimitiveJob: run() returns a job; result() raises what the simulation raised."""
+    from qmlwidgets.engine import primitives
+
+    def boom(*_args, **_kwargs):
+        raise RuntimeError("simulated failure")
+
+    est = Estimator()
+    monkeypatch.setattr(est, "_run", boom)
+    job = est.run([(circuit, "ZZ", [0.1, 0.2])])
+    assert isinstance(job, primitives.EngineJob) and job.status() == JobStatus.ERROR and not job.done()
+    with pytest.raises(RuntimeError, match="simulated failure"):
+        job.result()

@@ -117,20 +117,26 @@ def test_merged_pubs_equal_reference(n: int, sizes: list, labels: list, seed: in
         np.testing.assert_allclose(o, r, atol=1e-12)
 
 
-def test_first_call_bound_path_then_compiled_path_agree_with_reference() -> None:
+def test_first_call_bound_path_then_compiled_path_agree_with_reference(monkeypatch) -> None:
     from qmlwidgets.engine import primitives
 
+    bound_calls = []
+    real_bound_compile = primitives._bound_compile
+
+    def spy(circuit, bindings):
+        bound_calls.append(circuit)
+        return real_bound_compile(circuit, bindings)
+
+    monkeypatch.setattr(primitives, "_bound_compile", spy)
     est = Estimator()
     qc = _ansatz(3)
     x = np.random.default_rng(9).uniform(-2, 2, qc.num_parameters)
     pubs = [(qc, "ZZI", x), (qc, SparsePauliOp(["XXX", "IIZ"], [0.3, 1.0]), x)]
     ref = _evs(StatevectorEstimator(), pubs)
-    job = est.run(pubs)
-    assert len(job._args[1]) == 2  # both PUBs took the bound path on first sighting
-    first = [np.asarray(r.data.evs) for r in job.result()]
-    job2 = est.run(pubs)
-    assert not job2._args[1]  # compiled the second time
-    second = [np.asarray(r.data.evs) for r in job2.result()]
+    first = [np.asarray(r.data.evs) for r in est.run(pubs).result()]
+    assert len(bound_calls) == 2  # both PUBs took the bound path on first sighting
+    second = [np.asarray(r.data.evs) for r in est.run(pubs).result()]
+    assert len(bound_calls) == 2  # compiled the second time
     np.testing.assert_allclose(first, ref, atol=1e-12)
     np.testing.assert_allclose(second, ref, atol=1e-12)
     assert primitives.BIND_FIRST_ROWS >= 1

@@ -20,8 +20,6 @@ SELF_NAMES = {"self", "cls"}
 # couplings to a library's internals (issue 19 lists the plotly ones): keep the list short, pin
 # the library tightly, and remove an entry as soon as a public API does the job.
 THIRD_PARTY_INTERNALS = {
-    "qmlwidgets/engine/primitives.py job._submit":
-        "qiskit PrimitiveJob: Qiskit's own StatevectorEstimator/Sampler start their job this way",
     "qmlwidgets/widgets/_figure.py fig._layout_obj":
         "plotly FigureWidget: re-sends the current layout when a figure is displayed again",
     "qmlwidgets/widgets/_figure.py fig._data":
