@@ -140,6 +140,6 @@ def test_missing_prediction_zz_cnots_never_raises_and_is_no_exercise_line(capsys
         assert not check.predict_zz_cnots(guess)
     assert not check.reveal_zz_cnots(112)
     out = capsys.readouterr().out
-    assert "none recorded yet" in out and "no prediction was recorded" in out
+    assert "none recorded yet" in out and "no prediction recorded yet" in out
     assert not any(mark in out for mark in ("✅", "❌", "📝"))
 
