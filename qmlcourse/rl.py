@@ -22,6 +22,8 @@ Policies give a table ``π(a | s)`` of shape ``(n_states, n_actions)`` and the g
   rule — all states and all shifts in one batched engine call.
 * :class:`TabularSoftmaxPolicy` — one trainable logit per (state, action): the classical
   baseline with the same training algorithm.
+* :class:`LinearSoftmaxPolicy` — logits ``W x_s + b`` on the same state features as the
+  quantum policy: the classical baseline with (about) as few parameters.
 
 Training: :func:`reinforce` (policy gradient with a mean-return baseline and Adam) and
 :func:`q_learning` (tabular, ε-greedy). Both return an :class:`RLResult` whose history holds
@@ -55,6 +57,7 @@ __all__ = [
     "softmax",
     "QuantumSoftmaxPolicy",
     "TabularSoftmaxPolicy",
+    "LinearSoftmaxPolicy",
     "RLResult",
     "discounted_returns",
     "run_episode",
@@ -384,6 +387,69 @@ class TabularSoftmaxPolicy:
 
     def __repr__(self) -> str:
         return f"TabularSoftmaxPolicy(n_states={self.n_states}, n_actions={self.n_actions})"
+
+
+class LinearSoftmaxPolicy:
+    """A classical linear softmax policy on state features: ``π(·|s) = softmax(W x_s + b)``.
+
+    ``W`` is ``(n_actions, n_features)`` and ``b`` has ``n_actions`` entries, so there are
+    ``n_actions · (n_features + 1)`` parameters ``[W (row-major)…, b…]`` — the classical
+    baseline for a policy that, like :class:`QuantumSoftmaxPolicy`, shares its parameters
+    across states through features. ``∇ log π(a|s)`` with respect to the logits is
+    ``e_a − π(·|s)``; a logit ``z_b`` depends on row ``b`` of ``W`` through ``x_s`` and on ``b_b``.
+
+    >>> pol = LinearSoftmaxPolicy(features=np.array([[0.0, 0.0], [1.0, 0.5]]), n_actions=4)
+    >>> pol.n_params                       # 4 × 2 weights + 4 biases
+    12
+    >>> pol.table(pol.init_params()).round(3).tolist()[0]
+    [0.25, 0.25, 0.25, 0.25]
+    """
+
+    def __init__(self, features: Any, n_actions: int = 4) -> None:
+        F = np.asarray(features, dtype=float)
+        if F.ndim != 2 or F.shape[0] < 1 or not np.all(np.isfinite(F)):
+            raise ValueError("features must be a 2-D array (n_states, n_features) of finite "
+                             f"numbers, e.g. env.state_features(); got shape {F.shape}")
+        self.features = F
+        self.n_states, self.n_features = F.shape
+        self.n_actions = _check_int(n_actions, "n_actions", 2)
+        self.n_params = self.n_actions * (self.n_features + 1)
+
+    def init_params(self, seed: int | None = 0) -> np.ndarray:
+        """All zero: the uniform policy, like the table (``seed`` is accepted for symmetry)."""
+        return np.zeros(self.n_params)
+
+    def _split(self, params: Any) -> tuple[np.ndarray, np.ndarray]:
+        p = np.asarray(params, dtype=float).reshape(-1)
+        if p.size != self.n_params or not np.all(np.isfinite(p)):
+            raise ValueError(f"params must be {self.n_params} finite numbers "
+                             f"(n_actions × (n_features + 1)), got shape {np.shape(params)}")
+        A, d = self.n_actions, self.n_features
+        return p[: A * d].reshape(A, d), p[A * d:]
+
+    def logits(self, params: Any) -> np.ndarray:
+        """``W x_s + b`` for every state ``(n_states, n_actions)``."""
+        W, b = self._split(params)
+        return self.features @ W.T + b
+
+    def table(self, params: Any) -> np.ndarray:
+        """``π(a|s)`` ``(n_states, n_actions)``."""
+        return softmax(self.logits(params))
+
+    def table_and_log_grad(self, params: Any) -> tuple[np.ndarray, np.ndarray]:
+        """``π`` ``(S, A)`` and ``∇ log π(a|s)`` ``(S, A, n_params)``."""
+        pi = self.table(params)
+        S, A, d = self.n_states, self.n_actions, self.n_features
+        x1 = np.hstack([self.features, np.ones((S, 1))])              # (S, d+1): features and the bias input
+        dlog_dz = np.eye(A)[None, :, :] - pi[:, None, :]              # (S, a, b) = [a=b] − π(b|s)
+        g = dlog_dz[:, :, :, None] * x1[:, None, None, :]             # (S, a, b, d+1)
+        grad_w = g[..., :d].reshape(S, A, A * d)
+        grad_b = g[..., d]
+        return pi, np.concatenate([grad_w, grad_b], axis=2)
+
+    def __repr__(self) -> str:
+        return (f"LinearSoftmaxPolicy(n_states={self.n_states}, n_features={self.n_features}, "
+                f"n_actions={self.n_actions}, n_params={self.n_params})")
 
 
 class QuantumSoftmaxPolicy:

@@ -23,6 +23,10 @@ from qmlcourse.checks._core import CheckResult
 
 _RECORDED: dict[str, float] = {}
 
+#: what :func:`reveal` says instead of the truth when no prediction has been recorded
+NO_PREDICTION = ("no prediction recorded yet — write your guess in the prediction cell above and run it, "
+                 "then run this cell again.")
+
 
 def _number(value: Any) -> float | None:
     try:
@@ -54,12 +58,21 @@ def recorded(key: str) -> float | None:
 
 
 def reveal(key: str, truth: float, what: str, tolerance: float, note: str = "") -> CheckResult:
-    """Print the recorded prediction next to ``truth``; True when within ``tolerance``."""
+    """Print the recorded prediction next to ``truth``; True when within ``tolerance``.
+
+    Without a recorded prediction the truth is *not* printed (only :data:`NO_PREDICTION`), so
+    pressing Run All, or reading a student lesson's stored outputs, does not give the answer away.
+
+    >>> _RECORDED.pop("demo2", None)
+    >>> reveal("demo2", 0.75, "the boundary h/J", tolerance=0.1)
+    🔍 the boundary h/J: no prediction recorded yet — write your guess in the prediction cell above and run it, then run this cell again.
+    False
+    """
     t = float(truth)
     guess = _RECORDED.get(key)
     tail = f" {note}" if note else ""
-    if guess is None:
-        print(f"🔍 {what}: the computation gives {t:.3g} (no prediction was recorded).{tail}")
+    if guess is None:  # keep the truth hidden: Run All (or a stored output) must not spoil it
+        print(f"🔍 {what}: {NO_PREDICTION}")
         return CheckResult(False)
     close = abs(guess - t) <= tolerance
     verdict = (f"close (within {tolerance:g})" if close

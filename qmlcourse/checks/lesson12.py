@@ -25,6 +25,45 @@ def _energy_value(value: Any, where: str) -> float:
     return z.real
 
 
+def _scalar_energy(value: Any, where: str) -> float:
+    """The energy as a real scalar, strictly: a Python/NumPy real number or a 0-d real array.
+
+    A length-1 array (``evs`` of a PUB given a (1, P) batch) or a complex number (what
+    ``Statevector.expectation_value`` returns) gets a hint that says how to make the float.
+    Never converts a complex value with ``float`` (NumPy would warn).
+
+    >>> _scalar_energy(np.array(-1.1), "it")
+    -1.1
+    """
+    import numbers
+
+    fix = ("return one real float: `float(result[0].data.evs)` with the Estimator "
+           "(or `float(np.real(...))` for a Statevector expectation value).")
+    if isinstance(value, (bool, np.bool_)):
+        raise Verdict(False, f"{where} is a bool; {fix}")
+    if isinstance(value, numbers.Complex) and not isinstance(value, numbers.Real):
+        raise Verdict(False, f"{where} is a complex number ({complex(value):.4g}), not a real energy: {fix}")
+    if isinstance(value, numbers.Real):
+        e = float(value)
+    elif isinstance(value, np.ndarray):
+        if value.dtype.kind == "c":
+            raise Verdict(False, f"{where} is a complex array of shape {value.shape}, not a real energy: {fix}")
+        if value.dtype.kind not in "iuf":
+            raise Verdict(False, f"{where} should be one number (the energy); got an array of {value.dtype}.")
+        if value.ndim != 0:
+            if value.size == 1:
+                raise Verdict(False, f"{where} is an array of shape {value.shape} (the whole `evs`), "
+                                     f"not a number: {fix}")
+            raise Verdict(False, f"{where} should be one number (the energy); got an array of shape "
+                                 f"{value.shape}.")
+        e = float(value)
+    else:
+        raise Verdict(False, f"{where} should be one number (the energy); got {type(value).__name__}.")
+    if not np.isfinite(e):
+        raise Verdict(False, f"{where} is NaN or inf.")
+    return e
+
+
 def _test_problems() -> list[tuple[str, Any, Any, np.ndarray]]:
     """(name, circuit, Hamiltonian, angles) the learner's functions never saw in the notebook."""
     from qiskit.circuit.library import real_amplitudes
@@ -40,7 +79,8 @@ def _test_problems() -> list[tuple[str, Any, Any, np.ndarray]]:
 
 @checker("Exercise 12.1 — the ansatz energy")
 def ansatz_energy(answer: Any) -> Verdict:
-    """``answer(circuit, hamiltonian, theta)`` returns ⟨ψ(θ)|H|ψ(θ)⟩ as one number."""
+    """``answer(circuit, hamiltonian, theta)`` returns ⟨ψ(θ)|H|ψ(θ)⟩ as one real scalar (a float or a
+    0-d real array; a length-1 array or a complex number gets a hint)."""
     from qiskit.quantum_info import Statevector
 
     from qmlwidgets import engine
@@ -51,7 +91,7 @@ def ansatz_energy(answer: Any) -> Verdict:
         out = call_on_test(answer, (qc, H, theta.copy()), f"the test problem '{name}'",
                            "Use its arguments (circuit, hamiltonian, theta), not the notebook's.",
                            none_hint="finish with `return ...` (one number).")
-        e = _energy_value(out, "Your function's result")
+        e = _scalar_energy(out, "Your function's result")
         want = float(engine.expectation_values(qc, H, theta))
         if np.isclose(e, want, atol=1e-7):
             continue

@@ -85,8 +85,9 @@ def flip_bound(answer: Any, mu: Any, sigma: Any, risk_aversion: float = 1.0) -> 
                               "cross terms twice: Σ_ii + 2 Σ_j≠i |Σ_ij|.")
     if a <= 0:
         return Verdict(False, "A change's size is positive: take absolute values.")
-    return Verdict(False, f"Expected about {want:.3g}: for each asset, |μ_i| + q(Σ_ii + 2 Σ_j≠i "
-                          "|Σ_ij|); then the maximum over assets.")
+    return Verdict(False, "Not that value. Bound the change of flipping one asset i: its return |μ_i| plus "
+                          "its worst-case risk q(Σ_ii + 2 Σ_j≠i |Σ_ij|), every other asset held; compute "
+                          "that for each asset from μ and Σ, then take the maximum over assets.")
 
 
 @checker("Exercise 17.3 — from QUBO to Ising (h, J, offset)")

@@ -35,7 +35,9 @@ def circuit_fidelity(answer: Any, n_one: int, n_two: int, f_one: float, f_two: f
         return Verdict(False, "Use powers (one factor per gate): f1 ** n1, not f1 * n1.")
     if not 0 <= a <= 1:
         return Verdict(False, "A success probability lies between 0 and 1.")
-    return Verdict(False, f"Expected about {want:.3f}: f1 ** n1 * f2 ** n2.")
+    return Verdict(False, "Not that value. Every gate has to work and the gates fail independently, so "
+                          "the success probabilities multiply: one factor f1 per one-qubit gate and one "
+                          "factor f2 per two-qubit gate (powers, with n1 and n2 from the gate count above).")
 
 
 def _test_matrices() -> list[np.ndarray]:
@@ -121,7 +123,7 @@ def boson_probability(answer: Any, U: Any, inputs: Any, outputs: Any) -> Verdict
         return Verdict(False, "|det|² describes fermions. Bosons (photons) use the permanent.")
     if not 0 <= a <= 1:
         return Verdict(False, "A probability lies between 0 and 1.")
-    return Verdict(False, f"Expected about {want:.4f}: take the rows {outs} and columns {ins} of U, compute "
+    return Verdict(False, f"Not that value: take the rows {outs} and columns {ins} of U, compute "
                           "the permanent of that 3×3 block, then its squared modulus.")
 
 

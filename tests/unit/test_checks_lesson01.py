@@ -138,6 +138,6 @@ def test_missing_prediction_shot_error_never_raises_and_is_no_exercise_line(caps
         assert not check.predict_shot_error(guess)
     assert not check.reveal_shot_error(0.0433)
     out = capsys.readouterr().out
-    assert "none recorded yet" in out and "no prediction was recorded" in out
+    assert "none recorded yet" in out and "no prediction recorded yet" in out
     assert not any(mark in out for mark in ("✅", "❌", "📝"))
 

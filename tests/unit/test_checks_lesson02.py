@@ -137,6 +137,6 @@ def test_missing_prediction_x0_index_never_raises_and_is_no_exercise_line(capsys
         assert not check.predict_x0_index(guess)
     assert not check.reveal_x0_index(1)
     out = capsys.readouterr().out
-    assert "none recorded yet" in out and "no prediction was recorded" in out
+    assert "none recorded yet" in out and "no prediction recorded yet" in out
     assert not any(mark in out for mark in ("✅", "❌", "📝"))
 

@@ -116,6 +116,6 @@ def test_missing_prediction_p11_before_cx_never_raises_and_is_no_exercise_line(c
         assert not check.predict_p11_before_cx(guess)
     assert not check.reveal_p11_before_cx(0.0)
     out = capsys.readouterr().out
-    assert "none recorded yet" in out and "no prediction was recorded" in out
+    assert "none recorded yet" in out and "no prediction recorded yet" in out
     assert not any(mark in out for mark in ("✅", "❌", "📝"))
 

@@ -102,6 +102,18 @@ def test_amplitude_state_right(capsys):
     assert "global phase" in capsys.readouterr().out
 
 
+def test_amplitude_state_accepts_any_global_phase_and_a_statevector(capsys):
+    from qiskit.quantum_info import Statevector
+
+    want = np.array([0.2, 0.4, 0.4, 0.8])
+    for phase in (1j, np.exp(0.7j), -1j):                  # used to fail: "no phases needed"
+        assert check.amplitude_state(phase * want)
+        assert "global phase" in capsys.readouterr().out
+    assert check.amplitude_state(Statevector(want))
+    assert not check.amplitude_state(want * np.array([1, 1j, 1, 1]))   # a relative phase is a different state
+    assert "real" in capsys.readouterr().out
+
+
 def test_amplitude_state_hints(capsys):
     cases = {
         "raw": ([1, 2, 2, 4], "raw features"),
@@ -140,6 +152,6 @@ def test_missing_prediction_zz_cnots_never_raises_and_is_no_exercise_line(capsys
         assert not check.predict_zz_cnots(guess)
     assert not check.reveal_zz_cnots(112)
     out = capsys.readouterr().out
-    assert "none recorded yet" in out and "no prediction was recorded" in out
+    assert "none recorded yet" in out and "no prediction recorded yet" in out
     assert not any(mark in out for mark in ("✅", "❌", "📝"))
 

@@ -102,4 +102,4 @@ def test_missing_decay_prediction_never_raises(capsys):
     assert not check.predict_decay("fast")
     assert not check.reveal_decay(1.5)
     out = capsys.readouterr().out
-    assert "none recorded" in out and "no prediction was recorded" in out
+    assert "none recorded" in out and "no prediction recorded yet" in out

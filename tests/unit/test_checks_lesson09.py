@@ -116,4 +116,4 @@ def test_missing_mse_prediction_never_raises(capsys):
     assert not check.predict_one_layer_mse(object())
     assert not check.reveal_one_layer_mse(0.065)
     out = capsys.readouterr().out
-    assert "none recorded" in out and "no prediction was recorded" in out
+    assert "none recorded" in out and "no prediction recorded yet" in out

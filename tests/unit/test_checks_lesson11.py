@@ -67,6 +67,46 @@ def test_layer_right_answers(capsys):
     assert check.qaoa_layer(returns_new)
 
 
+def test_layer_accepts_equivalent_circuits_with_other_gates(capsys):
+    """Equivalence, not form: other gates, other angles mod 4π, an extra global phase all pass."""
+    from qiskit.circuit.library import PauliEvolutionGate
+    from qiskit.quantum_info import SparsePauliOp as Op
+
+    def cx_rz_cx(qc, edges, gamma, beta):          # RZZ decomposed; mixer as H·RZ·H; angles shifted by 2π
+        for i, j in edges:
+            qc.cx(i, j)
+            qc.rz(-gamma + 2 * np.pi, j)             # a global phase −1 per edge
+            qc.cx(i, j)
+        for q in range(qc.num_qubits):
+            qc.h(q)
+            qc.rz(2 * beta, q)
+            qc.h(q)
+        qc.global_phase += 0.37
+
+    def evolution(qc, edges, gamma, beta):         # e^{−iγC} and e^{−iβB} straight from the operators
+        n = qc.num_qubits
+        cost = Op.from_sparse_list([("ZZ", [i, j], -0.5) for i, j in edges] + [("", [], 0.5 * len(edges))],
+                                   num_qubits=n)
+        qc.append(PauliEvolutionGate(cost, time=gamma), range(n))
+        qc.append(PauliEvolutionGate(Op.from_sparse_list([("X", [k], 1.0) for k in range(n)], num_qubits=n),
+                                     time=beta), range(n))
+
+    assert check.qaoa_layer(cx_rz_cx)
+    assert check.qaoa_layer(evolution)
+    assert capsys.readouterr().out.count("Same state") == 2
+
+
+def test_layer_hints_lead_to_the_derivation_without_the_angles(capsys):
+    wrong = [layer(cost_scale=1.0), layer(cost_scale=-2.0), layer(cost_scale=2.0), layer(mixer_scale=1.0),
+             layer(mixer_scale=-2.0), layer(mixer=False), layer(cost=False), layer(cost_scale=-0.7)]
+    for fn in wrong:
+        assert not check.qaoa_layer(fn)
+        out = capsys.readouterr().out
+        assert "e^{−iθ" in out, out                  # every hint shows a gate definition to match
+        for answer in ("RZZ(−γ)", "RZZ(-γ)", "RX(2β)", "-gamma", "2 * beta", "2*beta"):
+            assert answer not in out, (answer, out)
+
+
 def test_layer_hints(capsys):
     cases = [(layer(cost_scale=1.0), "Sign of the cost angle"),
              (layer(cost_scale=-2.0), "Twice the cost angle"),

@@ -1,6 +1,7 @@
 import warnings
 
 import numpy as np
+import pytest
 from qiskit.quantum_info import Statevector
 from scipy.optimize import minimize
 
@@ -16,12 +17,26 @@ def energy_statevector(circuit, hamiltonian, theta):       # complex with zero i
     return Statevector(circuit.assign_parameters(theta)).expectation_value(hamiltonian)
 
 
-def test_energy_right_answers_and_complex_without_warning(capsys):
+def test_energy_right_answers(capsys):
     assert check.ansatz_energy(energy_estimator)
+    # the 0-d evs array itself and a NumPy float are real scalars too
+    assert check.ansatz_energy(lambda c, h, t: Estimator().run([(c, h, t)]).result()[0].data.evs)
+    assert check.ansatz_energy(lambda c, h, t: np.float64(energy_estimator(c, h, t)))
+    assert capsys.readouterr().out.count("never saw") == 3
+
+
+@pytest.mark.parametrize("fn, shape_word", [
+    (energy_statevector, "complex number"),                                            # complex, imag 0
+    (lambda c, h, t: Estimator().run([(c, h, [t])]).result()[0].data.evs, "shape (1,)"),  # length-1 evs
+    (lambda c, h, t: np.array([energy_estimator(c, h, t)]), "shape (1,)"),
+    (lambda c, h, t: np.array(energy_estimator(c, h, t) + 0j), "complex array"),
+])
+def test_energy_not_a_real_scalar_gets_float_hint_without_warning(capsys, fn, shape_word):
     with warnings.catch_warnings():
-        warnings.simplefilter("error")          # the ComplexWarning of issue 18 would fail here
-        assert check.ansatz_energy(energy_statevector)
-    assert "never saw" in capsys.readouterr().out
+        warnings.simplefilter("error")          # no ComplexWarning / DeprecationWarning from NumPy
+        assert not check.ansatz_energy(fn)
+    out = capsys.readouterr().out
+    assert shape_word in out and "float(result[0].data.evs)" in out
 
 
 def test_energy_hints(capsys):

@@ -133,4 +133,4 @@ def test_missing_linear_prediction_never_raises(capsys):
     assert not check.predict_linear_gates("many")
     assert not check.reveal_linear_gates(75)
     out = capsys.readouterr().out
-    assert "none recorded" in out and "no prediction was recorded" in out
+    assert "none recorded" in out and "no prediction recorded yet" in out

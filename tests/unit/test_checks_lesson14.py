@@ -119,4 +119,4 @@ def test_missing_grid_prediction_never_raises(capsys):
     assert not check.predict_grid_return([1, 2])
     assert not check.reveal_grid_return(0.7)
     out = capsys.readouterr().out
-    assert "none recorded" in out and "no prediction was recorded" in out
+    assert "none recorded" in out and "no prediction recorded yet" in out

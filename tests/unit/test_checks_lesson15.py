@@ -106,4 +106,4 @@ def test_missing_intercept_prediction_never_raises(capsys):
     assert not check.predict_full_intercept("a quarter")
     assert not check.reveal_full_intercept(0.25)
     out = capsys.readouterr().out
-    assert "none recorded" in out and "no prediction was recorded" in out
+    assert "none recorded" in out and "no prediction recorded yet" in out

@@ -163,4 +163,4 @@ def test_missing_heavy_hex_prediction_never_raises(capsys):
     assert not check.predict_heavy_hex("lots")
     assert not check.reveal_heavy_hex(60)
     out = capsys.readouterr().out
-    assert "none recorded" in out and "no prediction was recorded" in out
+    assert "none recorded" in out and "no prediction recorded yet" in out

@@ -60,8 +60,12 @@ def test_flip_bound(capsys):
     assert "diagonal Σ_ii enters once" in capsys.readouterr().out
     assert not check.flip_bound(-0.1, MU, SIGMA, QR)
     assert "absolute values" in capsys.readouterr().out
-    assert not check.flip_bound(0.05, MU, SIGMA, QR)
-    assert "Expected about" in capsys.readouterr().out
+    for wrong in (0.05, want * 1.5, want + 0.01):
+        assert not check.flip_bound(wrong, MU, SIGMA, QR)
+        out = capsys.readouterr().out
+        assert "maximum over assets" in out
+        for digits in (2, 3, 4, 6):     # a hint guides; it never gives the answer away
+            assert f"{want:.{digits}g}" not in out and f"{want:.{digits}f}" not in out, out
 
 
 def test_ising_form(capsys):

@@ -23,8 +23,13 @@ def test_fidelity(capsys):
     assert "powers" in capsys.readouterr().out
     assert not check.circuit_fidelity(1.5, N1, N2, F1, F2)
     assert "between 0 and 1" in capsys.readouterr().out
-    assert not check.circuit_fidelity(0.3, N1, N2, F1, F2)
-    assert "Expected about" in capsys.readouterr().out
+    want = F1**N1 * F2**N2
+    for wrong in (0.3, want * 1.1, want - 0.01):
+        assert not check.circuit_fidelity(wrong, N1, N2, F1, F2)
+        out = capsys.readouterr().out
+        assert "multiply" in out
+        for digits in (2, 3, 4, 6):     # a hint guides; it never gives the answer away
+            assert f"{want:.{digits}g}" not in out and f"{want:.{digits}f}" not in out, out
 
 
 def good_perm(M):
@@ -72,7 +77,10 @@ def test_boson_probability(capsys):
     assert not check.boson_probability(2.0, U, INS, OUTS)
     assert "between 0 and 1" in capsys.readouterr().out
     assert not check.boson_probability(0.5, U, INS, OUTS)
-    assert "Expected about" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "permanent of that 3×3 block" in out
+    for digits in (2, 3, 4, 6):
+        assert f"{want:.{digits}g}" not in out and f"{want:.{digits}f}" not in out, out
 
 
 def test_prediction_records_and_reveal_compares(capsys):

@@ -131,7 +131,7 @@ def test_missing_prediction_never_raises_and_is_not_an_exercise_line(capsys):
     assert not check.predict_boundary(None)
     assert not check.reveal_boundary(0.7)
     out = capsys.readouterr().out
-    assert "none recorded" in out and "no prediction was recorded" in out
+    assert "none recorded" in out and "no prediction recorded yet" in out
     assert not any(line.startswith(("✅", "❌", "📝")) for line in out.splitlines())
     assert repr(check.predict_boundary(float("nan"))) == "False"
     assert _predict.recorded("19-boundary") is None

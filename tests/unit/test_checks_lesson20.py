@@ -116,4 +116,4 @@ def test_predict_then_reveal_baseline(capsys):
     assert not check.predict_fair_baseline("high")
     assert not check.reveal_fair_baseline(1.0)
     out = capsys.readouterr().out
-    assert "you predicted 0.97" in out and "no prediction was recorded" in out
+    assert "you predicted 0.97" in out and "no prediction recorded yet" in out

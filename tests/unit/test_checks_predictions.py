@@ -24,7 +24,9 @@ def test_predict_then_reveal(capsys, lesson, predict_name, reveal_name, truth, n
     assert not predict(None)
     assert "none recorded yet" in capsys.readouterr().out
     assert not reveal(truth)
-    assert "no prediction was recorded" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "no prediction recorded yet" in out
+    assert f"{truth:.3g}" not in out, "the truth must stay hidden until a prediction is recorded"
     assert predict(near)
     assert reveal(truth)
     assert "close" in capsys.readouterr().out.splitlines()[-1]

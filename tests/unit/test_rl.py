@@ -137,6 +137,37 @@ def test_tabular_log_gradient_matches_finite_differences():
     assert np.allclose(pol.table(pol.init_params()), 0.25)
 
 
+def test_linear_policy_shapes_gradient_and_validation():
+    F = rl.GridWorld().state_features()
+    pol = rl.LinearSoftmaxPolicy(F, n_actions=4)
+    assert pol.n_params == 4 * (2 + 1) and pol.n_states == 16
+    assert np.allclose(pol.table(pol.init_params()), 0.25)
+    p = np.random.default_rng(1).normal(size=pol.n_params)
+    pi, g = pol.table_and_log_grad(p)
+    assert pi.shape == (16, 4) and g.shape == (16, 4, 12) and np.allclose(pi.sum(1), 1)
+    assert np.allclose(g, _finite_difference(pol, p), atol=1e-6)
+    W, b = p[:8].reshape(4, 2), p[8:]                       # logits = W x + b, documented order
+    assert np.allclose(pol.logits(p), F @ W.T + b)
+    assert repr(pol) == "LinearSoftmaxPolicy(n_states=16, n_features=2, n_actions=4, n_params=12)"
+    with pytest.raises(ValueError, match="12 finite numbers"):
+        pol.table(np.zeros(5))
+    with pytest.raises(ValueError, match="2-D array"):
+        rl.LinearSoftmaxPolicy(np.zeros(3))
+
+
+def test_linear_policy_learns_the_bandit_and_improves_on_the_gridworld():
+    bandit = rl.Bandit([0.2, 0.5, 0.8, 0.3], seed=0)
+    res = rl.reinforce(bandit, rl.LinearSoftmaxPolicy(bandit.state_features(), 4), episodes=300,
+                       batch_size=10, lr=0.1, seed=0)
+    assert int(res.policy.argmax()) == 2 and res.method == "reinforce/LinearSoftmaxPolicy"
+    env = rl.GridWorld()
+    pol = rl.LinearSoftmaxPolicy(env.state_features(), 4)
+    run = rl.reinforce(env, pol, episodes=400, batch_size=10, lr=0.15, seed=0)
+    again = rl.reinforce(env, pol, episodes=400, batch_size=10, lr=0.15, seed=0)
+    assert np.array_equal(run.params, again.params)               # seeded
+    assert run.final_return > 5 * run.history["expected_return"][0]
+
+
 @pytest.mark.parametrize("kwargs", [
     dict(n_actions=4, layers=2),
     dict(n_actions=3, layers=1, trainable_beta=False),
