@@ -6,6 +6,14 @@ placeholder that still runs: every name the block assigns at its top level becom
 ``name = None  # YOUR CODE HERE``; a function the block defines keeps its signature and
 returns ``None``. Outputs are cleared here; ``tools/run_notebooks.py`` stores fresh ones.
 
+Predict-then-reveal: in a student copy, the code cells after a prediction cell (one that calls
+``check.predict_…``) up to and including the cell that reveals the truth (the next one that
+calls a ``reveal`` function) are tagged ``reveal`` and ``nbval-ignore-output``, and their stored
+output is one line saying "run this cell after your prediction" (:data:`REVEAL_PLACEHOLDER`), so
+a lesson opened in JupyterLab, Notebook 7 or a static view on GitHub does not show the answer
+under the question. nbval still runs those cells (an error fails); their real outputs are stored
+and compared in the solved copy.
+
 Usage::
 
     python tools/make_lessons.py            # write lessons/ from solutions/
@@ -78,8 +86,74 @@ def student_source(source: str) -> str:
     return out.rstrip("\n")
 
 
+_PREDICT = re.compile(r"\bcheck\.predict_\w+\(")
+_REVEAL = re.compile(r"\breveal\w*\(")
+#: the code cells between a prediction and its reveal are collapsed when there are at most this
+#: many (a reveal far below its prediction collapses only itself: the lesson goes on in between)
+_REVEAL_WITHIN = 8
+
+
+def reveal_ranges(cells: list) -> list[tuple[int, int]]:
+    """(prediction, reveal) cell indices: each prediction cell and the first later code cell that
+    calls a reveal function."""
+    ranges = []
+    for p, cell in enumerate(cells):
+        if cell.cell_type == "code" and _PREDICT.search(cell.source):
+            r = next((r for r in range(p + 1, len(cells))
+                      if cells[r].cell_type == "code" and _REVEAL.search(cells[r].source)), None)
+            if r is not None:
+                ranges.append((p, r))
+    return ranges
+
+
+def hidden_cells(cells: list) -> set[int]:
+    """Code cells whose outputs a student copy shows collapsed (see the module docstring)."""
+    hidden = set()
+    for p, r in reveal_ranges(cells):
+        between = [i for i in range(p + 1, r) if cells[i].cell_type == "code"]
+        hidden.add(r)
+        if len(between) <= _REVEAL_WITHIN:
+            hidden.update(between)
+    return hidden
+
+
+#: the tag of a student cell whose stored output is the placeholder (see the module docstring)
+REVEAL_TAG = "reveal"
+_NBVAL_IGNORE = "nbval-ignore-output"
+REVEAL_PLACEHOLDER = ("🙈 Output folded so it does not give the answer away: make your prediction above, "
+                      "then run this cell.\n")
+
+
+def _set_hidden(cell: nbformat.NotebookNode, hidden: bool) -> None:
+    """Tag (or untag) a code cell as a reveal cell; a tagged cell's outputs become the placeholder."""
+    meta = cell.setdefault("metadata", {})
+    tags = [t for t in meta.get("tags", []) if t not in (REVEAL_TAG, _NBVAL_IGNORE)]
+    if hidden:
+        tags += [REVEAL_TAG, _NBVAL_IGNORE]
+        if cell.get("outputs"):
+            cell.outputs = placeholder_outputs()
+    if tags:
+        meta["tags"] = tags
+    else:
+        meta.pop("tags", None)
+
+
+def placeholder_outputs() -> list:
+    """The stored output of a reveal cell in a student copy."""
+    return [nbformat.v4.new_output("stream", name="stdout", text=REVEAL_PLACEHOLDER)]
+
+
+def fold_reveals(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Replace the outputs of the reveal cells of an executed student notebook by the placeholder."""
+    for cell in nb.cells:
+        if cell.cell_type == "code" and REVEAL_TAG in cell.get("metadata", {}).get("tags", []) and cell.outputs:
+            cell.outputs = placeholder_outputs()
+    return nb
+
+
 def student_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A student copy: solution blocks replaced, cells tagged ``solution`` dropped, outputs cleared."""
+    """A student copy: solution blocks replaced, cells tagged ``solution`` dropped, outputs cleared,
+    the outputs between a prediction and its reveal collapsed."""
     out = nbformat.v4.new_notebook(metadata=nb.metadata)
     for cell in nb.cells:
         tags = cell.get("metadata", {}).get("tags", [])
@@ -91,7 +165,16 @@ def student_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             new.outputs = []
             new.execution_count = None
         out.cells.append(new)
+    hidden = hidden_cells(out.cells)
+    for i, cell in enumerate(out.cells):
+        if cell.cell_type == "code":
+            _set_hidden(cell, i in hidden)
     return out
+
+
+def collapsed(nb: nbformat.NotebookNode) -> list[bool]:
+    """Per cell: is it a reveal cell whose stored output a student copy folds?"""
+    return [REVEAL_TAG in c.get("metadata", {}).get("tags", []) for c in nb.cells]
 
 
 def sources(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
@@ -109,10 +192,12 @@ def out_of_sync(root: Path = ROOT) -> list[str]:
         elif name not in sol:
             problems.append(f"{name}: in lessons/ but not in solutions/")
         else:
-            want = sources(student_notebook(nbformat.read(sol[name], as_version=4)))
-            have = sources(nbformat.read(les[name], as_version=4))
-            if want != have:
+            want_nb = student_notebook(nbformat.read(sol[name], as_version=4))
+            have_nb = nbformat.read(les[name], as_version=4)
+            if sources(want_nb) != sources(have_nb):
                 problems.append(f"{name}: lessons/ copy differs from what solutions/ generates")
+            elif collapsed(want_nb) != collapsed(have_nb):
+                problems.append(f"{name}: lessons/ copy folds other reveal cells than solutions/ generates")
     return problems
 
 
@@ -132,8 +217,16 @@ def main(argv: list[str] | None = None) -> int:
             continue
         target = ROOT / "lessons" / path.name
         student = student_notebook(nbformat.read(path, as_version=4))
-        if target.exists() and sources(nbformat.read(target, as_version=4)) == sources(student):
-            continue  # unchanged: keep its stored outputs
+        if target.exists():
+            stored = nbformat.read(target, as_version=4)
+            if sources(stored) == sources(student):  # unchanged: keep its stored outputs
+                if collapsed(stored) != collapsed(student):
+                    for have, want in zip(stored.cells, student.cells):
+                        if have.cell_type == "code":
+                            _set_hidden(have, collapsed(nbformat.v4.new_notebook(cells=[want]))[0])
+                    nbformat.write(stored, target)
+                    print(f"updated the folded reveal outputs of {target.relative_to(ROOT)}")
+                continue
         nbformat.write(student, target)
         print(f"wrote {target.relative_to(ROOT)} (run tools/run_notebooks.py on it)")
     return 0

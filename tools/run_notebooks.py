@@ -21,7 +21,10 @@ import nbformat
 from nbclient import NotebookClient
 
 from qmlcourse.checks import KEY_ENV
-from qmlcourse.progress import QUIET_KERNEL, find_notebooks
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_lessons import fold_reveals  # noqa: E402
+from qmlcourse.progress import QUIET_KERNEL, find_notebooks  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 KERNEL = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
@@ -47,6 +50,7 @@ def run(path: Path, timeout: int = 120) -> tuple[float, list[str]]:
             if out.get("name") == "stderr":
                 problems.append(f"cell {i}: stderr: {out.get('text', '')[:300]}")
     nb.metadata.pop("widgets", None)
+    fold_reveals(nb)  # student copies: a reveal cell stores a placeholder, not the answer (make_lessons.py)
     nbformat.write(nb, path)
     return seconds, problems
 

@@ -70,3 +70,67 @@ def test_repository_lessons_are_in_sync_with_solutions():
     assert (ROOT / "solutions").is_dir() and any((ROOT / "solutions").glob("*.ipynb"))
     problems = make_lessons.out_of_sync(ROOT)
     assert not problems, "run `python tools/make_lessons.py` then `python tools/run_notebooks.py`:\n" + "\n".join(problems)
+
+
+def _predict_reveal_notebook(between: int = 1):
+    code, md = nbformat.v4.new_code_cell, nbformat.v4.new_markdown_cell
+    cells = [md("## Predict first"), code("my_guess = None  # YOUR CODE HERE\ncheck.predict_thing(my_guess)")]
+    cells += [code(f"truth_{k} = 0.25  # a computation that prints the answer") for k in range(between)]
+    cells += [md("What did you get?"), code("check.reveal_thing(truth_0)"), code("print('the lesson goes on')")]
+    nb = nbformat.v4.new_notebook()
+    nb.cells = cells
+    return nb
+
+
+def test_cells_between_a_prediction_and_its_reveal_are_reveal_cells_in_the_student_copy():
+    student = make_lessons.student_notebook(_predict_reveal_notebook(between=2))
+    assert make_lessons.collapsed(student) == [False, False, True, True, False, True, False]
+    assert student.cells[2].metadata["tags"] == ["reveal", "nbval-ignore-output"]  # nbval runs it, compares nothing
+    assert "tags" not in student.cells[-1].metadata  # the cell after the reveal keeps its output
+
+
+def test_an_executed_reveal_cell_stores_the_placeholder_not_the_answer():
+    student = make_lessons.student_notebook(_predict_reveal_notebook())
+    for cell in student.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="P = 0.25\n")]
+    make_lessons.fold_reveals(student)
+    texts = ["".join(o.get("text", "") for o in c.outputs) for c in student.cells if c.cell_type == "code"]
+    assert texts == ["P = 0.25\n", make_lessons.REVEAL_PLACEHOLDER, make_lessons.REVEAL_PLACEHOLDER, "P = 0.25\n"]
+
+
+def test_a_far_reveal_folds_only_itself():
+    n = make_lessons._REVEAL_WITHIN + 1
+    flags = make_lessons.collapsed(make_lessons.student_notebook(_predict_reveal_notebook(between=n)))
+    assert flags.count(True) == 1 and flags[-2] is True
+
+
+def test_reveal_tags_are_part_of_the_sync_check_and_applied_to_stored_lessons(tmp_path, monkeypatch):
+    (tmp_path / "solutions").mkdir()
+    (tmp_path / "lessons").mkdir()
+    nb = _predict_reveal_notebook()
+    nbformat.write(nb, tmp_path / "solutions" / "01_x.ipynb")
+    stale = make_lessons.student_notebook(nb)
+    for cell in stale.cells:
+        cell.get("metadata", {}).pop("tags", None)
+        if cell.cell_type == "code":
+            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="the answer 0.25\n")]
+    nbformat.write(stale, tmp_path / "lessons" / "01_x.ipynb")
+    assert make_lessons.out_of_sync(tmp_path) == [
+        "01_x.ipynb: lessons/ copy folds other reveal cells than solutions/ generates"]
+    monkeypatch.setattr(make_lessons, "ROOT", tmp_path)
+    assert make_lessons.main([]) == 0
+    assert make_lessons.out_of_sync(tmp_path) == []
+    fixed = nbformat.read(tmp_path / "lessons" / "01_x.ipynb", as_version=4)
+    texts = ["".join(o.get("text", "") for o in c.outputs) for c in fixed.cells if c.cell_type == "code"]
+    assert texts == ["the answer 0.25\n", make_lessons.REVEAL_PLACEHOLDER, make_lessons.REVEAL_PLACEHOLDER,
+                     "the answer 0.25\n"]
+
+
+def test_no_stored_student_lesson_shows_a_reveal_output():
+    for path in sorted((ROOT / "lessons").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        for i, cell in enumerate(nb.cells):
+            if make_lessons.REVEAL_TAG in cell.get("metadata", {}).get("tags", []):
+                texts = ["".join(o.get("text", "")) for o in cell.outputs]
+                assert texts in ([], [make_lessons.REVEAL_PLACEHOLDER]), f"{path.name} cell {i}"
