@@ -23,6 +23,7 @@ is the bitstring ``b_{n-1} ... b_1 b_0`` (qubit 0 rightmost).
 """
 from __future__ import annotations
 
+import copy
 import functools
 import keyword
 import math
@@ -241,6 +242,13 @@ class CircuitModel:
     :meth:`redo`, :meth:`clear`, :meth:`load`, :meth:`set_num_qubits`. Every edit
     validates first and raises ``ValueError`` without changing anything on bad input.
 
+    View state: :meth:`set_step`, :meth:`set_parameter`, :meth:`set_cut`; the matching
+    ``check_*`` methods (:meth:`check_num_qubits`, :meth:`check_step`,
+    :meth:`check_parameters`, :meth:`check_cut`) validate a value without changing
+    anything and return it normalised (what a view uses to refuse bad input up front).
+    :meth:`measure` keeps its result in :attr:`counts` until the shown state changes;
+    :meth:`snapshot` / :meth:`restore` save and bring back the whole state.
+
     >>> m = CircuitModel(1).add("ry", "theta", 0)
     >>> m.set_parameter("theta", math.pi).probabilities().round(6).tolist()
     [0.0, 1.0]
@@ -256,6 +264,8 @@ class CircuitModel:
         self._cut: tuple[int, ...] = (0,) if n > 1 else ()
         self._states: list[np.ndarray] = []
         self._rng = np.random.default_rng(seed)
+        self._counts: dict[str, int] | None = None
+        self._shots = 0
         self.seed = seed
 
     # ------------------------------------------------------------------ state
@@ -294,6 +304,16 @@ class CircuitModel:
         return self._cut
 
     @property
+    def counts(self) -> dict[str, int] | None:
+        """Counts of the last :meth:`measure` (a copy), or None once the shown state has changed."""
+        return None if self._counts is None else dict(self._counts)
+
+    @property
+    def measured_shots(self) -> int:
+        """Shots of the last :meth:`measure` behind :attr:`counts` (0 when there are none)."""
+        return self._shots if self._counts is not None else 0
+
+    @property
     def can_undo(self) -> bool:
         return self._pos > 0
 
@@ -307,6 +327,31 @@ class CircuitModel:
 
     def __len__(self) -> int:
         return len(self.gates)
+
+    def snapshot(self) -> dict[str, Any]:
+        """Everything this model holds (history, values, step, cut, counts, sampler state), for :meth:`restore`.
+
+        >>> m = CircuitModel(1).add("x", 0)
+        >>> saved = m.snapshot()
+        >>> m.add("h", 0).restore(saved).gates[-1].call()
+        'x(0)'
+        """
+        return {key: self._copy(key, value) for key, value in vars(self).items()}
+
+    def restore(self, snapshot: Mapping[str, Any]) -> "CircuitModel":
+        """Go back to a :meth:`snapshot` (a view uses it to keep its last good state)."""
+        self.__dict__.update({key: self._copy(key, value) for key, value in snapshot.items()})
+        return self
+
+    @staticmethod
+    def _copy(key: str, value: Any) -> Any:
+        # containers of immutable records and arrays never changed in place: a shallow copy; the random
+        # generator in full (a shallow copy would share its bit generator, and not rewind it)
+        return copy.deepcopy(value) if key == "_rng" else copy.copy(value)
+
+    def _state_changed(self) -> None:
+        """The shown state changed: a histogram belongs to the state it was taken from."""
+        self._counts, self._shots = None, 0
 
     # ------------------------------------------------------------ validation
     @staticmethod
@@ -424,6 +469,7 @@ class CircuitModel:
     def _changed(self, old: tuple[int, tuple[Gate, ...]] | None = None) -> None:
         """After an edit: follow the last gate, keep cached states of the unchanged prefix, fix the cut."""
         self._step = None
+        self._state_changed()
         n, gates = self._history[self._pos]
         if old is None or old[0] != n:
             self._states = []
@@ -524,16 +570,26 @@ class CircuitModel:
 
     def set_num_qubits(self, num_qubits: int) -> "CircuitModel":
         """Change the number of qubits (undoable); refuses to drop a qubit that a gate uses."""
+        n = self.check_num_qubits(num_qubits)
+        if n != self.num_qubits:
+            self._push(n, self.gates)
+        return self
+
+    def check_num_qubits(self, num_qubits: Any) -> int:
+        """``num_qubits`` as an int that :meth:`set_num_qubits` accepts now; ValueError otherwise (no change).
+
+        >>> CircuitModel(3).add("x", 2).check_num_qubits(2)
+        Traceback (most recent call last):
+        ...
+        ValueError: cannot shrink to 2 qubits: a gate uses qubit 2; undo or clear first
+        """
         n = self._check_num_qubits(num_qubits)
-        if n == self.num_qubits:
-            return self
         used = max((max(g.qubits) for g in self.gates), default=-1)
         if used >= n:
             raise ValueError(
                 f"cannot shrink to {n} qubit{'s' * (n != 1)}: a gate uses qubit {used}; undo or clear first"
             )
-        self._push(n, self.gates)
-        return self
+        return n
 
     def load(
         self, circuit: Any, parameter_values: Mapping[Any, float] | None = None, *, undoable: bool = True
@@ -629,28 +685,54 @@ class CircuitModel:
             self._values[name] = v
             first = next(i for i, g in enumerate(self.gates) if g.parameter == name)
             del self._states[first + 1 :]  # states before the first use stay valid
+            self._state_changed()
         return self
 
     def set_parameters(self, values: Mapping[str, float]) -> "CircuitModel":
         """Set several parameters at once (all validated first)."""
+        for name, value in self.check_parameters(values).items():
+            self.set_parameter(name, value)
+        return self
+
+    def check_parameters(self, values: Any) -> dict[str, float]:
+        """``values`` ({name: radians}, a subset of :attr:`parameters`) as floats; ValueError otherwise (no change).
+
+        >>> CircuitModel(1).add("rx", "a", 0).check_parameters({"a": 1})
+        {'a': 1.0}
+        """
+        if not isinstance(values, Mapping):
+            raise ValueError(f"parameter values must be a dict {{name: angle in radians}}, got {values!r}")
+        out: dict[str, float] = {}
         for name, value in values.items():
             if name not in self.parameters:
                 raise ValueError(f"unknown parameter {name!r}; parameters: {', '.join(self.parameters) or 'none'}")
-            self._check_angle(value, f"parameter {name}")
-        for name, value in values.items():
-            self.set_parameter(name, value)
-        return self
+            out[name] = self._check_angle(value, f"parameter {name}")
+        return out
 
     # ------------------------------------------------------------- step & cut
     def set_step(self, k: int) -> "CircuitModel":
         """Show the state after the first ``k`` gates (0 = |0...0>, len(gates) = final)."""
-        g = len(self.gates)
-        ki = whole_number(k, "step", 0, g, " (the number of gates)")
-        self._step = None if ki == g else ki
+        ki = self.check_step(k)
+        if ki != self.step:
+            self._state_changed()
+        self._step = None if ki == len(self.gates) else ki
         return self
+
+    def check_step(self, k: Any) -> int:
+        """``k`` as a step :meth:`set_step` accepts (0..len(gates)); ValueError otherwise (no change)."""
+        return whole_number(k, "step", 0, len(self.gates), " (the number of gates)")
 
     def set_cut(self, qubits: int | Iterable[int]) -> "CircuitModel":
         """Choose the qubits on one side of the entanglement cut (a non-empty proper subset)."""
+        self._cut = self.check_cut(qubits)
+        return self
+
+    def check_cut(self, qubits: Any) -> tuple[int, ...]:
+        """``qubits`` (an int or ints) as the sorted tuple :meth:`set_cut` would keep; ValueError otherwise.
+
+        >>> CircuitModel(3).check_cut([2, 0, 2])
+        (0, 2)
+        """
         n = self.num_qubits
         if n == 1:
             raise ValueError("an entanglement cut needs at least 2 qubits")
@@ -659,8 +741,7 @@ class CircuitModel:
             raise ValueError("the cut needs at least one qubit on each side; got no qubit")
         if len(qs) == n:
             raise ValueError(f"the cut needs at least one qubit on each side; got all {n} qubits")
-        self._cut = qs
-        return self
+        return qs
 
     # ------------------------------------------------------------- compute
     def _angle(self, gate: Gate) -> float | None:
@@ -704,9 +785,7 @@ class CircuitModel:
         if cut is None:
             c = self._cut
         else:
-            saved = self._cut
-            c = self.set_cut(cut)._cut
-            self._cut = saved
+            c = self.check_cut(cut)
         return _cut_entropy(self.state(step), self.num_qubits, c)
 
     def labels(self) -> list[str]:
@@ -818,7 +897,8 @@ class CircuitModel:
         """Sample the final state (current step) ``shots`` times; counts keyed by Qiskit bitstrings.
 
         Seeded: a model built with the same seed gives the same sequence of results.
-        Uses ``qmlwidgets.engine.Sampler``.
+        Uses ``qmlwidgets.engine.Sampler``. The result stays in :attr:`counts` until the
+        shown state changes (an edit, another step, a new parameter value).
         """
         s = whole_number(shots, "shots", 1, MAX_SHOTS)
         qc = self.circuit(step=self.step, bound=True)
@@ -827,7 +907,8 @@ class CircuitModel:
         sampler = _make_sampler(seed)
         result = sampler.run([qc], shots=s).result()
         counts = result[0].data.meas.get_counts()
-        return {k: int(v) for k, v in sorted(counts.items())}
+        self._counts, self._shots = {k: int(v) for k, v in sorted(counts.items())}, s
+        return dict(self._counts)
 
 
 def sampler_backend() -> str:

@@ -21,12 +21,17 @@ Example::
     {'theta': 1.2}
 
 Errors (a control equal to its target, a qubit out of range, a NaN angle, an
-unsupported gate in a loaded circuit, ...) raise ``ValueError`` from the methods and are
-shown in ``w.message`` when they come from the controls; the last good state is kept.
+unsupported gate in a loaded circuit, ...) raise ``ValueError`` from the methods,
+``traitlets.TraitError`` from a trait set, and are shown in ``w.message`` (also when they
+come from the controls); the last good state is kept.
+
+Model and view: the model is :class:`qmlwidgets.circuit_model.CircuitModel` (``w.model``:
+gates, undo history, parameter values, step, cut, last counts, validation, all maths); the
+view is this widget, which mirrors the model's state in traitlets (``num_qubits``, ``step``,
+``parameter_values``, ``cut``, ``gates``, ``counts``) so ``observe`` and ``link`` work.
 """
 from __future__ import annotations
 
-import copy
 import html
 import math
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -34,6 +39,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import ipywidgets as widgets
 import numpy as np
 import plotly.graph_objects as go
+import traitlets
 
 from qmlwidgets.widgets._figure import CourseFigure, ResendOnDisplay
 from qmlwidgets.widgets._pagefit import fit_to_page
@@ -63,6 +69,34 @@ _TABLE_STYLE = ("<style>.qw-circ td, .qw-circ th {padding: 1px 8px; text-align: 
                 " .qw-circ th {font-weight: bold;}</style>")
 
 
+def _refuse_read_only(trait: traitlets.TraitType, obj: Any) -> None:
+    """A user's set of a read-only trait: say which trait, and what changes it instead (tag ``instead=``)."""
+    raise traitlets.TraitError(
+        f'The "{trait.name}" trait of {type(obj).__name__} is read-only; {trait.metadata.get("instead", "")}'
+    )
+
+
+class _CopiedDict(traitlets.Dict):
+    """A Dict trait whose reads return a copy: editing ``w.parameter_values[...]`` in place cannot
+    put the trait out of step with the model (set the trait or call a method instead)."""
+
+    def get(self, obj: Any, cls: Any = None) -> Any:
+        value = super().get(obj, cls)
+        return dict(value) if isinstance(value, dict) else value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        if self.read_only:
+            _refuse_read_only(self, obj)
+        super().__set__(obj, value)
+
+
+class _ReadOnlyTuple(traitlets.Tuple):
+    """A read-only Tuple trait whose refusal says what to use instead (internal updates use set_trait)."""
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        _refuse_read_only(self, obj)
+
+
 def _fmt(x: float, digits: int = 3) -> str:
     """Stable number text (no '-0.000')."""
     v = round(float(x), digits) + 0.0
@@ -88,7 +122,71 @@ class CircuitExplorer(ResendOnDisplay, widgets.VBox):
     ``redo()``, ``clear()``, ``load(circuit)``, ``set_num_qubits(n)``; ``set_step(k)``,
     ``set_parameter(name, value)``, ``set_cut(qubits)``, ``measure(shots)`` (returns counts).
     Export: ``circuit`` (parameterised), ``bound_circuit``, ``parameter_values``, ``to_code()``.
+    ``model`` is the widget-free :class:`~qmlwidgets.circuit_model.CircuitModel` behind it
+    (read it freely; change the state through the explorer so the view follows).
+
+    State (traitlets)
+    -----------------
+    Kernel-side traits (nothing extra is sent to the page). Each changes exactly once per
+    change of state, whichever way it came (a control in the page, a method, a trait set,
+    undo/redo, load), so ``observe`` fires once with ``old``/``new`` and ``traitlets.link``
+    keeps two explorers in step. Observers run after the model, figures and controls are
+    updated, and all traits are up to date when the first observer runs.
+
+    - ``num_qubits`` (int, 1..5): setting it = ``set_num_qubits(n)`` (undoable).
+    - ``step`` (int, 0..len(gates)): the state shown is the one after the first ``step``
+      gates; setting it = ``set_step(k)``. An edit jumps to the end.
+    - ``parameter_values`` (dict name → radians): setting it = ``set_parameters(values)``
+      (a subset of the names is fine; the trait then holds every parameter). Reads give a copy.
+    - ``cut`` (tuple of qubits, sorted): side A of the entanglement cut; setting it =
+      ``set_cut(qubits)`` (an int or any ints are accepted and stored as a sorted tuple).
+    - ``gates`` (read-only tuple of :class:`~qmlwidgets.circuit_model.Gate`).
+    - ``counts`` (read-only dict bitstring → count, or None): the last measurement; None
+      again once the shown state changes. Equal counts from a new measurement do not notify.
+
+    A bad value raises ``traitlets.TraitError`` naming the trait and what is expected (a
+    read-only trait refuses every set); the explorer keeps its last good state (traits,
+    model, figures and controls) and shows the error in ``message``.
+
+    >>> import traitlets
+    >>> a, b = CircuitExplorer(num_qubits=2), CircuitExplorer(num_qubits=2)
+    >>> seen = []
+    >>> a.observe(lambda change: seen.append((change["old"], change["new"])), names="num_qubits")
+    >>> link = traitlets.link((a, "num_qubits"), (b, "num_qubits"))
+    >>> a.num_qubits = 3
+    >>> b.num_qubits, seen
+    (3, [(2, 3)])
+    >>> _ = a.undo()                       # undo changes the trait too, once
+    >>> b.num_qubits, seen
+    (2, [(2, 3), (3, 2)])
+    >>> try:
+    ...     a.step = 4                     # bad input: TraitError, last good state kept
+    ... except traitlets.TraitError as exc:
+    ...     print(exc)
+    CircuitExplorer.step = 4 was refused: step must be from 0 to 0 (the number of gates), got 4
+    >>> a.step, b.num_qubits, len(seen)
+    (0, 2, 2)
     """
+
+    num_qubits = traitlets.Int(
+        2, help="Number of qubits, 1..5. Setting it = set_num_qubits(n): undoable; refuses to drop a qubit in use."
+    ).tag(sync=False)
+    step = traitlets.Int(
+        0, help="Gates applied in the shown state, 0..len(gates). Setting it = set_step(k)."
+    ).tag(sync=False)
+    parameter_values = _CopiedDict(
+        help="Current value (radians) of every named parameter. Setting it = set_parameters(values); reads give a copy."
+    ).tag(sync=False)
+    cut = traitlets.Any(
+        (), help="Side A of the entanglement cut: a sorted tuple of qubits (empty for 1 qubit). Setting it = set_cut(q)."
+    ).tag(sync=False)
+    gates = _ReadOnlyTuple(
+        read_only=True, help="The gates, in order: immutable Gate records (name, targets, controls, angle, parameter)."
+    ).tag(sync=False, instead="edit with add(), add_gate(), undo(), redo(), clear() or load()")
+    counts = _CopiedDict(
+        default_value=None, allow_none=True, read_only=True,
+        help="Counts of the last measure() (bitstring -> count), None once the shown state changes.",
+    ).tag(sync=False, instead="measure(shots) or the Measure button sets it")
 
     def __init__(
         self,
@@ -105,9 +203,6 @@ class CircuitExplorer(ResendOnDisplay, widgets.VBox):
         else:
             model = CircuitModel(num_qubits, seed=seed)
         self.model = model
-        self.counts: dict[str, int] | None = None
-        self._measured_shots = 0
-        self._syncing = False
         self._diagram_cache: dict[tuple, str] = {}
         self._shown_n = -1
 
@@ -194,6 +289,7 @@ class CircuitExplorer(ResendOnDisplay, widgets.VBox):
         fit_to_page(self, _SLIDER_NAMES)  # re-fits the figures to the cell; names the sliders
         self._sync_palette()
         self._refresh(structure=True)
+        self._publish()
 
     # ------------------------------------------------------------------ figures
     def _make_prob_fig(self) -> go.FigureWidget:
@@ -263,20 +359,92 @@ class CircuitExplorer(ResendOnDisplay, widgets.VBox):
 
     def _ui(self, fn: Callable[[], Any]) -> None:
         """Run a control's action. Any error goes to ``message``, model and view go back to the last good state."""
-        saved = {k: copy.copy(v) for k, v in vars(self.model).items()}
-        counts = (self.counts, self._measured_shots)
+        saved = self.model.snapshot()
         try:
             fn()
         except Exception as exc:  # a callback must never raise into the front end
-            self.model.__dict__.update(saved)
+            self.model.restore(saved)
             try:
                 self._refresh(structure=True)
-                if counts[0] is not None:
-                    self.counts, self._measured_shots = counts
-                    self._update_measured()
+                self._publish()
             except Exception:  # pragma: no cover - the last good state could not even be drawn
                 pass
             self._show_error(exc)
+
+    def _done(self, info: str | None = None, *, structure: bool = True) -> "CircuitExplorer":
+        """After a model change: message, figures and controls, then the traits."""
+        if info is None:
+            self.message.value = ""
+        else:
+            self._info(info)
+        self._refresh(structure=structure)
+        self._publish()
+        return self
+
+    # ------------------------------------------------------------- traits
+    def _publish(self) -> None:
+        """Copy the model's state into the traits; each trait whose value changed notifies once.
+
+        Held together: every trait holds its new value before the first observer runs. An equal
+        value does not notify (traitlets compares), so publishing twice is harmless.
+        """
+        m = self.model
+        with self.hold_trait_notifications():
+            self.set_trait("num_qubits", m.num_qubits)
+            self.set_trait("gates", m.gates)
+            self.set_trait("step", m.step)
+            self.set_trait("cut", m.cut)
+            self.set_trait("parameter_values", m.parameter_values)
+            self.set_trait("counts", m.counts)
+
+    def _checked(self, name: str, value: Any, check: Callable[[Any], Any]) -> Any:
+        """A trait's proposed value, validated by the model (nothing changes); TraitError naming the trait if bad."""
+        try:
+            return check(value)
+        except ValueError as exc:
+            self._show_error(exc)
+            raise traitlets.TraitError(f"CircuitExplorer.{name} = {value!r} was refused: {exc}") from exc
+
+    @traitlets.validate("num_qubits")
+    def _valid_num_qubits(self, proposal: Mapping[str, Any]) -> int:
+        return self._checked("num_qubits", proposal["value"], self.model.check_num_qubits)
+
+    @traitlets.validate("step")
+    def _valid_step(self, proposal: Mapping[str, Any]) -> int:
+        return self._checked("step", proposal["value"], self.model.check_step)
+
+    @traitlets.validate("cut")
+    def _valid_cut(self, proposal: Mapping[str, Any]) -> tuple[int, ...]:
+        if self.model.num_qubits == 1 and proposal["value"] == ():
+            return ()  # the only cut of one qubit (set_cut refuses every other)
+        return self._checked("cut", proposal["value"], self.model.check_cut)
+
+    @traitlets.validate("parameter_values")
+    def _valid_parameter_values(self, proposal: Mapping[str, Any]) -> dict[str, float]:
+        values = self._checked("parameter_values", proposal["value"], self.model.check_parameters)
+        return {**self.model.parameter_values, **values}  # a subset sets those; the trait holds them all
+
+    # A trait set (or a link) lands here after validation; a change that came from the model is
+    # already there, so the equality test makes these no-ops for it (no guard flag needed).
+    @traitlets.observe("num_qubits")
+    def _num_qubits_set(self, change: Mapping[str, Any]) -> None:
+        if change["new"] != self.model.num_qubits:
+            self.set_num_qubits(change["new"])
+
+    @traitlets.observe("step")
+    def _step_set(self, change: Mapping[str, Any]) -> None:
+        if change["new"] != self.model.step:
+            self.set_step(change["new"])
+
+    @traitlets.observe("cut")
+    def _cut_set(self, change: Mapping[str, Any]) -> None:
+        if change["new"] != self.model.cut:
+            self.set_cut(change["new"])
+
+    @traitlets.observe("parameter_values")
+    def _parameter_values_set(self, change: Mapping[str, Any]) -> None:
+        if change["new"] != self.model.parameter_values:
+            self.set_parameters(change["new"])
 
     # ------------------------------------------------------------- public: edit
     def add_gate(
@@ -289,123 +457,81 @@ class CircuitExplorer(ResendOnDisplay, widgets.VBox):
     ) -> "CircuitExplorer":
         """Append a gate; see :meth:`CircuitModel.add_gate`. Returns self."""
         self._api(lambda: self.model.add_gate(name, targets, controls, angle, parameter))
-        self._info(f"added {self.model.gates[-1].call()}")
-        self._refresh(structure=True)
-        return self
+        return self._done(f"added {self.model.gates[-1].call()}")
 
     def add(self, name: str, *args: Any) -> "CircuitExplorer":
         """Append a gate with QuantumCircuit's argument order: ``add("cx", 0, 1)``, ``add("rx", "theta", 0)``."""
         self._api(lambda: self.model.add(name, *args))
-        self._info(f"added {self.model.gates[-1].call()}")
-        self._refresh(structure=True)
-        return self
+        return self._done(f"added {self.model.gates[-1].call()}")
 
     def undo(self) -> "CircuitExplorer":
         """Undo the last edit. ValueError when there is nothing to undo."""
         self._api(self.model.undo)
-        self._info("undone")
-        self._refresh(structure=True)
-        return self
+        return self._done("undone")
 
     def redo(self) -> "CircuitExplorer":
         """Redo the last undone edit. ValueError when there is nothing to redo."""
         self._api(self.model.redo)
-        self._info("redone")
-        self._refresh(structure=True)
-        return self
+        return self._done("redone")
 
     def clear(self) -> "CircuitExplorer":
         """Remove all gates (undoable)."""
         self._api(self.model.clear)
-        self._info("cleared (Undo brings the gates back)")
-        self._refresh(structure=True)
-        return self
+        return self._done("cleared (Undo brings the gates back)")
 
     def load(self, circuit: Any, parameter_values: Mapping[Any, float] | None = None) -> "CircuitExplorer":
         """Replace the circuit by a Qiskit QuantumCircuit (undoable)."""
         self._api(lambda: self.model.load(circuit, parameter_values))
-        self._info(f"loaded a circuit with {len(self.model.gates)} gates")
-        self._refresh(structure=True)
-        return self
+        return self._done(f"loaded a circuit with {len(self.model.gates)} gates")
 
     def set_num_qubits(self, num_qubits: int) -> "CircuitExplorer":
-        """Change the number of qubits, 1..5 (undoable)."""
+        """Change the number of qubits, 1..5 (undoable). Same as setting the ``num_qubits`` trait."""
         self._api(lambda: self.model.set_num_qubits(num_qubits))
-        self.message.value = ""
-        self._refresh(structure=True)
-        return self
+        return self._done()
 
     # ------------------------------------------------------- public: view state
     def set_step(self, k: int) -> "CircuitExplorer":
-        """Show the state after the first ``k`` gates (0 = initial state)."""
+        """Show the state after the first ``k`` gates (0 = initial state). Same as setting ``step``."""
         self._api(lambda: self.model.set_step(k))
-        self.message.value = ""
-        self._refresh()
-        return self
+        return self._done(structure=False)
 
     def set_parameter(self, name: str, value: float) -> "CircuitExplorer":
-        """Set a named parameter (radians); its slider follows."""
+        """Set a named parameter (radians); its slider and the ``parameter_values`` trait follow."""
         self._api(lambda: self.model.set_parameter(name, value))
-        self.message.value = ""
-        self._refresh()
-        return self
+        return self._done(structure=False)
 
     def set_parameters(self, values: Mapping[str, float]) -> "CircuitExplorer":
-        """Set several parameters at once."""
+        """Set several parameters at once. Same as setting the ``parameter_values`` trait."""
         self._api(lambda: self.model.set_parameters(values))
-        self.message.value = ""
-        self._refresh()
-        return self
+        return self._done(structure=False)
 
     def set_cut(self, qubits: int | Iterable[int]) -> "CircuitExplorer":
-        """Choose the qubits on side A of the entanglement cut."""
+        """Choose the qubits on side A of the entanglement cut. Same as setting the ``cut`` trait."""
         self._api(lambda: self.model.set_cut(qubits))
         self.message.value = ""
         self._refresh_controls()
         self._update_entropy()
+        self._publish()
         return self
 
     def measure(self, shots: int | None = None) -> dict[str, int]:
-        """Sample the shown state ``shots`` times (seeded); shows the histogram beside the exact bars."""
+        """Sample the shown state ``shots`` times (seeded); shows the histogram beside the exact bars.
+
+        The result is also the read-only ``counts`` trait, until the shown state changes.
+        """
         s = self.shots_box.value if shots is None else shots
         counts = self._api(lambda: self.model.measure(s))
-        self.counts = counts
-        self._measured_shots = int(s)
-        self._syncing = True
-        try:
-            self.shots_box.value = int(s)
-        finally:
-            self._syncing = False
+        self.shots_box.value = self.model.measured_shots
         self._update_measured()
         self._info(f"measured {s} shots (seeded, {sampler_backend()})")
+        self._publish()
         return counts
 
     # ------------------------------------------------------------ public: export
     @property
-    def num_qubits(self) -> int:
-        return self.model.num_qubits
-
-    @property
-    def gates(self) -> tuple:
-        """The gates as immutable records (name, targets, controls, angle, parameter)."""
-        return self.model.gates
-
-    @property
-    def step(self) -> int:
-        return self.model.step
-
-    @property
-    def cut(self) -> tuple[int, ...]:
-        return self.model.cut
-
-    @property
     def parameters(self) -> list[str]:
+        """Names of the free parameters in use, in order of first appearance."""
         return self.model.parameters
-
-    @property
-    def parameter_values(self) -> dict[str, float]:
-        """Current parameter values, by name."""
-        return self.model.parameter_values
 
     @property
     def circuit(self) -> Any:
@@ -494,20 +620,22 @@ class CircuitExplorer(ResendOnDisplay, widgets.VBox):
             parameter = self.parameter_text.value.strip() or None
         self.add_gate(name, targets, controls, angle, parameter)
 
+    # A control's change acts only when it differs from the model: when _refresh_controls puts a
+    # control on the model's state the model already holds that value, so no guard flag is needed.
     def _on_qubits(self, change: Mapping[str, Any]) -> None:
-        if not self._syncing:
+        if change["new"] != self.model.num_qubits:
             self._ui(lambda: self.set_num_qubits(change["new"]))
 
     def _on_step(self, change: Mapping[str, Any]) -> None:
-        if not self._syncing:
+        if change["new"] != self.model.step:
             self._ui(lambda: self.set_step(change["new"]))
 
     def _on_cut(self, change: Mapping[str, Any]) -> None:
-        if not self._syncing:
+        if change["new"] != self.model.cut:
             self._ui(lambda: self.set_cut(change["new"]))
 
     def _on_parameter(self, name: str, change: Mapping[str, Any]) -> None:
-        if not self._syncing:
+        if change["new"] != self.model.parameter_values.get(name):
             self._ui(lambda: self.set_parameter(name, change["new"]))
 
     def _make_parameter_slider(self, name: str) -> widgets.FloatSlider:
@@ -521,50 +649,49 @@ class CircuitExplorer(ResendOnDisplay, widgets.VBox):
 
     # ------------------------------------------------------------------ refresh
     def _refresh_controls(self) -> None:
-        """Put every control on the model's state (without firing their callbacks)."""
+        """Put every control on the model's state (their callbacks see the model's values: no-ops)."""
         m = self.model
-        self._syncing = True
-        try:
-            n = m.num_qubits
-            self.qubits_dropdown.value = n
-            if n != self._shown_n:
-                self._set_qubit_dropdowns()
+        n = m.num_qubits
+        self.qubits_dropdown.value = n
+        if n != self._shown_n:
+            self._set_qubit_dropdowns()
+            # the one guard left: new options reset the selection to (), which is not the learner's
+            # choice (and not a valid cut), so the cut callback is off while the options change
+            self.cut_select.unobserve(self._on_cut, names="value")
+            try:
                 self.cut_select.options = self._qubit_options()
-            g = len(m.gates)
-            self.step_slider.max = g
-            self.step_slider.value = m.step
-            self.undo_button.disabled = not m.can_undo
-            self.redo_button.disabled = not m.can_redo
-            self.clear_button.disabled = g == 0
-            self.cut_select.disabled = n == 1
-            self.cut_select.value = m.cut
-            # one slider per parameter in use, in order of first appearance
-            values = m.parameter_values
-            for name in list(self.parameter_sliders):
-                if name not in values:
-                    del self.parameter_sliders[name]
-            for name, value in values.items():
-                slider = self.parameter_sliders.get(name)
-                if slider is None:
-                    slider = self.parameter_sliders[name] = self._make_parameter_slider(name)
-                span = max(_SLIDER_SPAN, math.ceil(abs(value)))
-                if slider.max < span:
-                    slider.max, slider.min = span, -span
-                slider.value = value
-            kids = tuple(self.parameter_sliders[name] for name in values)
-            if self.parameter_box.children != kids:
-                self.parameter_box.children = kids
-        finally:
-            self._syncing = False
+            finally:
+                self.cut_select.observe(self._on_cut, names="value")
+        g = len(m.gates)
+        self.step_slider.max = g
+        self.step_slider.value = m.step
+        self.undo_button.disabled = not m.can_undo
+        self.redo_button.disabled = not m.can_redo
+        self.clear_button.disabled = g == 0
+        self.cut_select.disabled = n == 1
+        self.cut_select.value = m.cut
+        # one slider per parameter in use, in order of first appearance
+        values = m.parameter_values
+        for name in list(self.parameter_sliders):
+            if name not in values:
+                del self.parameter_sliders[name]
+        for name, value in values.items():
+            slider = self.parameter_sliders.get(name)
+            if slider is None:
+                slider = self.parameter_sliders[name] = self._make_parameter_slider(name)
+            span = max(_SLIDER_SPAN, math.ceil(abs(value)))
+            if slider.max < span:
+                slider.max, slider.min = span, -span
+            slider.value = value
+        kids = tuple(self.parameter_sliders[name] for name in values)
+        if self.parameter_box.children != kids:
+            self.parameter_box.children = kids
 
     def _refresh(self, structure: bool = False) -> None:
         """Recompute and redraw after a change (structure: gates or qubit count changed)."""
         self._refresh_controls()
         m = self.model
         n = m.num_qubits
-        if self.counts is not None:  # a histogram belongs to the state it was taken from
-            self.counts = None
-            self._measured_shots = 0
         labels = m.labels()
         psi = m.state()
         probs = psi.real**2 + psi.imag**2
@@ -576,8 +703,11 @@ class CircuitExplorer(ResendOnDisplay, widgets.VBox):
                 self.prob_fig.data[0].x = labels
                 self.prob_fig.data[1].x = labels
             self.prob_fig.data[0].y = probs.tolist()  # plain lists: the browser side wants JSON numbers
-            self.prob_fig.data[1].visible = False
-            self.prob_fig.data[1].y = [0.0] * len(labels)
+            if m.counts is None:  # the model drops a histogram when the shown state changes
+                self.prob_fig.data[1].visible = False
+                self.prob_fig.data[1].y = [0.0] * len(labels)
+            else:
+                self._update_measured()
         with self.amp_fig.batch_update():
             if n != self._shown_n:
                 self.amp_fig.data[0].x = labels
@@ -647,12 +777,12 @@ class CircuitExplorer(ResendOnDisplay, widgets.VBox):
 
     def _update_measured(self) -> None:
         labels = self.model.labels()
-        counts = self.counts or {}
-        shots = max(self._measured_shots, 1)
+        counts = self.model.counts or {}
+        shots = max(self.model.measured_shots, 1)
         freq = np.array([counts.get(b, 0) / shots for b in labels])
         with self.prob_fig.batch_update():
             self.prob_fig.data[1].y = freq.tolist()
-            self.prob_fig.data[1].name = f"measured ({self._measured_shots} shots)"
+            self.prob_fig.data[1].name = f"measured ({self.model.measured_shots} shots)"
             self.prob_fig.data[1].visible = True
 
 
