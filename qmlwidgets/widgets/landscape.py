@@ -529,17 +529,19 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
         return self.model.point_coordinates
 
     # ------------------------------------------------------------------ traits <-> model
+    def _state(self) -> dict[str, Any]:
+        """Each trait's value as the model (and the shown view) has it."""
+        m = self.model
+        return {"point": m.point, "center": m.plane.center, "span": m.span,
+                "resolution": m.resolution, "shots": m.shots, "view": self._view_mode,
+                "direction_mode": m.direction_mode, "axes": m.axes, "slice_axis": m.slice_axis,
+                "gradient_arrows": m.arrows, "result": m.result}
+
     def _sync_traits(self) -> None:
         """Put every trait on the model's state; a trait changes (and notifies) only when its
-        value differs. The trait a user is setting is left to traitlets, which notifies it
-        once when its validator returns."""
-        m = self.model
-        values: dict[str, Any] = {
-            "point": m.point, "center": m.plane.center, "span": m.span,
-            "resolution": m.resolution, "shots": m.shots, "view": self._view_mode,
-            "direction_mode": m.direction_mode, "axes": m.axes, "slice_axis": m.slice_axis,
-            "gradient_arrows": m.arrows, "result": m.result}
-        for name, value in values.items():
+        value differs. The trait a user is setting is left to traitlets, which stores it and
+        notifies once when its validator returns."""
+        for name, value in self._state().items():
             if name == self._setting:
                 continue
             old = getattr(self, name)
@@ -547,21 +549,13 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
                 if isinstance(old, np.ndarray) and np.array_equal(old, value):
                     continue
                 value = _frozen(value)
-            elif name == "result":
-                if old is value:
-                    continue
-            elif old == value:
+            elif old is value or (name != "result" and old == value):
                 continue
             self.set_trait(name, value)
 
-    def _from_trait(self, name: str, proposal: Any, current: Any, method: Callable[[], Any]
-                    ) -> Any:
-        """A user's trait set: the matching method, then the model's value is the trait's.
-
-        ``current`` is True when the proposed value is already the model's (then nothing runs:
-        the mirror in :meth:`_sync_traits` comes through here too)."""
-        if getattr(self, "model", None) is None or current:
-            return proposal
+    def _run_for_trait(self, name: str, method: Callable[[], Any]) -> None:
+        """A user's trait set runs the matching method; its ValueError becomes a TraitError
+        naming the trait (the model, figures and controls are then unchanged)."""
         outer, self._setting = self._setting, name
         try:
             method()
@@ -569,7 +563,39 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
             raise T.TraitError(f"{name}: {exc}") from exc
         finally:
             self._setting = outer
-        return None
+
+    _SETTERS: dict[str, Callable[[Any, Any], Any]] = {
+        "span": lambda w, v: w.set_span(v),
+        "resolution": lambda w, v: w.set_resolution(v),
+        "shots": lambda w, v: w.set_shots(v),
+        "view": lambda w, v: w.set_view(v),
+        "direction_mode": lambda w, v: w.set_directions(v),
+        "slice_axis": lambda w, v: w.set_slice_axis(v),
+        "gradient_arrows": lambda w, v: w.show_gradients(v),
+    }
+
+    @T.validate(*_SETTERS)
+    def _valid_setting(self, proposal: Any) -> Any:
+        # A value the model already has passes (this is also how _sync_traits comes through);
+        # another runs the method, and the trait takes the model's (normalised) value.
+        name, value = proposal.trait.name, proposal.value
+        if name == "shots" and value is None:
+            value = 0
+        if getattr(self, "model", None) is None:
+            return value
+        if value != self._state()[name]:
+            self._run_for_trait(name, lambda: self._SETTERS[name](self, value))
+        return self._state()[name]
+
+    @T.validate("axes")
+    def _valid_axes(self, proposal: Any) -> Any:
+        v = tuple(proposal.value)
+        m = getattr(self, "model", None)
+        if m is None:
+            return v
+        if not (m.direction_mode == "axes" and m.axes == v):  # setting axes shows that plane
+            self._run_for_trait("axes", lambda: self.set_directions("axes", *v))
+        return m.axes
 
     @T.validate("point")
     def _valid_point(self, proposal: Any) -> Any:
@@ -580,67 +606,9 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
             p = L.as_point(proposal.value, m.n_params)
         except ValueError as exc:
             raise T.TraitError(f"point: {exc}") from exc
-        self._from_trait("point", p, np.array_equal(p, m.point), lambda: self.set_point(p))
+        if not np.array_equal(p, m.point):
+            self._run_for_trait("point", lambda: self.set_point(p))
         return _frozen(m.point)
-
-    @T.validate("span")
-    def _valid_span(self, proposal: Any) -> Any:
-        v = proposal.value
-        got = self._from_trait("span", v, self._model_has("span", v), lambda: self.set_span(v))
-        return v if got is not None else self.model.span
-
-    @T.validate("resolution")
-    def _valid_resolution(self, proposal: Any) -> Any:
-        v = proposal.value
-        got = self._from_trait("resolution", v, self._model_has("resolution", v),
-                               lambda: self.set_resolution(v))
-        return v if got is not None else self.model.resolution
-
-    @T.validate("shots")
-    def _valid_shots(self, proposal: Any) -> Any:
-        v = 0 if proposal.value is None else proposal.value
-        got = self._from_trait("shots", v, self._model_has("shots", v), lambda: self.set_shots(v))
-        return v if got is not None else self.model.shots
-
-    @T.validate("view")
-    def _valid_view(self, proposal: Any) -> Any:
-        v = proposal.value
-        got = self._from_trait("view", v, getattr(self, "_view_mode", v) == v,
-                               lambda: self.set_view(v))
-        return v if got is not None else self._view_mode
-
-    @T.validate("direction_mode")
-    def _valid_direction_mode(self, proposal: Any) -> Any:
-        v = proposal.value
-        got = self._from_trait("direction_mode", v, self._model_has("direction_mode", v),
-                               lambda: self.set_directions(v))
-        return v if got is not None else self.model.direction_mode
-
-    @T.validate("axes")
-    def _valid_axes(self, proposal: Any) -> Any:
-        v = tuple(proposal.value)
-        m = getattr(self, "model", None)
-        current = m is None or (m.direction_mode == "axes" and m.axes == v)
-        got = self._from_trait("axes", v, current, lambda: self.set_directions("axes", *v))
-        return v if got is not None else self.model.axes
-
-    @T.validate("slice_axis")
-    def _valid_slice_axis(self, proposal: Any) -> Any:
-        v = proposal.value
-        got = self._from_trait("slice_axis", v, self._model_has("slice_axis", v),
-                               lambda: self.set_slice_axis(v))
-        return v if got is not None else self.model.slice_axis
-
-    @T.validate("gradient_arrows")
-    def _valid_gradient_arrows(self, proposal: Any) -> Any:
-        v = proposal.value
-        got = self._from_trait("gradient_arrows", v, self._model_has("arrows", v),
-                               lambda: self.show_gradients(v))
-        return v if got is not None else self.model.arrows
-
-    def _model_has(self, attr: str, value: Any) -> bool:
-        m = getattr(self, "model", None)
-        return m is None or getattr(m, attr) == value
 
     # ------------------------------------------------------------------ compute hooks
     def _progress(self, done: int, total: int) -> None:
