@@ -378,6 +378,9 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
                                  tooltip="move the point along the y direction (plane "
                                          "coordinate, radians); Enter to apply",
                                  layout=lay(width="110px"), style={"description_width": "14px"})
+        # stable hooks for the page (their labels become parameter names on an axes plane)
+        self.a_box.add_class("qml-point-a")
+        self.b_box.add_class("qml-point-b")
         self.stop_button = w.Button(description="Stop", icon="stop", button_style="warning",
                                     tooltip="stop the running scan or optimiser (the last "
                                             "good view is kept)", layout=lay(width="90px"))
