@@ -1,8 +1,9 @@
 """LandscapeExplorer: a live loss landscape of a parametrised circuit, and a barren-plateau view.
 
-A thin view over :mod:`qmlwidgets.landscape` and :mod:`qmlwidgets.optimizers`: the widget
-holds a state (centre, two directions, span, resolution, current point, last optimiser run),
-calls pure functions and redraws its plotly figures inside ``batch_update()``.
+Model/view: the model is :class:`qmlwidgets.landscape_model.LandscapeModel` (state, validation,
+computation; no widgets), the view is this widget (``explorer.model``): it turns controls,
+method calls and trait sets into model transactions, mirrors the model into its traitlets and
+redraws its plotly figures inside ``batch_update()``.
 
 Example::
 
@@ -19,8 +20,12 @@ Example::
 
 Every control has a public method (``set_directions``, ``set_span``, ``set_resolution``,
 ``move_to``, ``recenter``, ``run_optimizer``, ``set_view``, ``show_gradients``,
-``set_slice_axis``, ``set_shots``, ``recompute``). Bad input raises ``ValueError``; from the controls it is
-shown in ``w.message`` and the last good view is kept.
+``set_slice_axis``, ``set_shots``, ``recompute``) and the explorer's state is a set of
+traitlets (``point``, ``span``, ``resolution``, ``shots``, ``view``, ``direction_mode``,
+``axes``, ``slice_axis``, ``gradient_arrows``; read-only ``center``, ``result``) that
+``observe`` and ``link`` work with. A method with bad input raises ``ValueError``, a trait set
+``traitlets.TraitError``; from the controls the error is shown in ``w.message``; in every case
+the last good view is kept.
 """
 from __future__ import annotations
 
@@ -28,23 +33,23 @@ import html
 import math
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterator, Sequence
 
 import ipywidgets as widgets
 import numpy as np
 import plotly.graph_objects as go
+import traitlets as T
 
 from qmlwidgets.widgets._figure import CourseFigure, ResendOnDisplay
 from qmlwidgets.widgets._pagefit import fit_to_page
 
 from qmlwidgets import landscape as L
 from qmlwidgets import optimizers as O
+from qmlwidgets.landscape_model import MAX_SEED, LandscapeModel
 
 __all__ = ["LandscapeExplorer", "BarrenPlateauView"]
 
-MAX_SPAN = 4 * math.pi
-_MAX_SEED = 2**31 - 1
+_MAX_SEED = MAX_SEED
 _SPAN_STEP = 1 / 16
 _SPAN_SLIDER_MAX = 12.5  # largest multiple of the step below 4π
 _COLLAPSED = {"height": "0px", "overflow": "hidden", "visibility": "hidden", "width": "100%"}
@@ -52,12 +57,6 @@ _COLLAPSED_EXTRA = {k: v for k, v in _COLLAPSED.items() if k != "width"}
 _BP_SAMPLES = (10, 2000)
 _SHOWN = {"height": None, "overflow": None, "visibility": None, "width": "100%"}
 _ERR_STYLE = "color:#b00020"
-
-
-def _pca_ratio(plane: L.PCAPlane) -> tuple[float, float]:
-    """Explained-variance ratios of the two principal directions (pca_plane always gives two)."""
-    r = plane.explained_variance_ratio
-    return float(r[0]), float(r[1])
 _PATH_COLOR = "#E69F00"
 _POINT_COLOR = "#D55E00"
 _ARROW_COLOR = "rgba(255,255,255,0.85)"
@@ -74,31 +73,19 @@ _S_SURFACE, _S_PATH, _S_POINT = range(3)
 _L_LINE, _L_POINT = range(2)
 
 
-@dataclass(frozen=True, eq=False)
-class _View:
-    """Everything that determines the 2-D scan (immutable: a failed change keeps the old)."""
-
-    center: np.ndarray
-    dir_x: np.ndarray
-    dir_y: np.ndarray
-    mode: str
-    axes: tuple[int, int]
-    seed: int
-    span: float
-    resolution: int
-    pca_ratio: tuple[float, float] | None = None
-    shots: int = 0  # 0: exact values; else sampled with this many shots per Pauli term
+def _hover(tx: str, ty: str) -> str:
+    """Hover text of the landscape: named absolute values on a parameter-axes plane."""
+    if (tx, ty) == ("a", "b"):
+        return _HOVER
+    nx, ny = (html.escape(t).replace("%", "%%") for t in (tx, ty))
+    return f"{nx} = %{{x:.3f}}<br>{ny} = %{{y:.3f}}<br>loss = %{{z:.4f}}<extra></extra>"
 
 
-def _check_span(span: Any) -> float:
-    try:
-        s = float(span)
-    except (TypeError, ValueError):
-        raise ValueError(f"span must be a number (the scan goes from -span to +span), "
-                         f"got {span!r}") from None
-    if not (math.isfinite(s) and 0 < s <= MAX_SPAN):
-        raise ValueError(f"span must be in (0, {MAX_SPAN:.2f}] radians (4π), got {span!r}")
-    return s
+def _frozen(value: Any) -> np.ndarray:
+    """A fresh float copy that cannot be written through (a trait's value is a snapshot)."""
+    a = np.array(value, dtype=float)
+    a.flags.writeable = False
+    return a
 
 
 def _error_html(exc: BaseException) -> str:
@@ -216,77 +203,134 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
         for an observable, finite differences for a loss callable.
     chunk_size:
         Grid points per batch; larger scans are chunked and the progress bar advances.
+
+    The state and computation live in :attr:`model` (a
+    :class:`~qmlwidgets.landscape_model.LandscapeModel`); this widget is its view.
+
+    On a ``"parameter axes"`` plane the plot's axes, hover text, 1-D slice, point boxes and
+    readout name the two parameters and show their absolute values (centre + offset), so an
+    angle can be read off the picture; random and PCA planes show the offsets (a, b).
+
+    State (traitlets)
+    -----------------
+    Kernel-side traitlets (``sync=False``): ``observe`` fires once per change, whichever way
+    it came (a control in the page, a method, a trait set); ``traitlets.link`` keeps two
+    explorers in step. Setting a trait is the same as calling the matching method; bad input
+    raises ``traitlets.TraitError`` naming the trait, and the explorer keeps its last good
+    state.
+
+    - ``point`` (ndarray, P): current parameters; setting it = :meth:`set_point` (rescans
+      around it). Arrays do not compare with ``==``: link it one way with ``traitlets.dlink``.
+    - ``span`` (float): the scan covers ``[-span, span]`` (0 < span ≤ 4π) = :meth:`set_span`.
+    - ``resolution`` (int): grid points per axis (3..201) = :meth:`set_resolution`.
+    - ``shots`` (int): 0 exact values, else shots per Pauli term (None is read as 0) =
+      :meth:`set_shots`.
+    - ``view`` (str): ``"contour"`` or ``"surface"`` = :meth:`set_view`.
+    - ``direction_mode`` (str): ``"random"``, ``"axes"`` or ``"pca"`` = :meth:`set_directions`.
+    - ``axes`` (int, int): the parameter pair of the axes plane; setting it shows that plane
+      = ``set_directions("axes", i, j)``.
+    - ``slice_axis`` (str): ``"x"`` or ``"y"`` = :meth:`set_slice_axis`.
+    - ``gradient_arrows`` (bool): downhill arrows on the contour = :meth:`show_gradients`.
+    - ``center`` (ndarray, read-only): centre of the scanned plane.
+    - ``result`` (``OptimizationResult`` or None, read-only): the last optimiser run.
+
+    Example::
+
+        >>> import numpy as np, traitlets
+        >>> loss = lambda X: np.sum(np.sin(X) ** 2, axis=1)
+        >>> a = LandscapeExplorer(None, loss, point=[0.5, 0.2], resolution=5, span=1.0)
+        >>> b = LandscapeExplorer(None, loss, point=[0.5, 0.2], resolution=5, span=1.0)
+        >>> seen = []
+        >>> a.observe(lambda c: seen.append((c["old"], c["new"])), names="span")
+        >>> link = traitlets.link((a, "span"), (b, "span"))
+        >>> b.set_span(2.0).span, a.span, seen
+        (2.0, 2.0, [(1.0, 2.0)])
+        >>> a.resolution = 1
+        Traceback (most recent call last):
+        ...
+        traitlets.traitlets.TraitError: resolution: resolution must be between 3 and 201 points, got 1
+        >>> a.resolution, a.scan.values.shape
+        (5, (5, 5))
     """
+
+    point = T.Any(None, allow_none=True, help="Current parameter vector (ndarray, P); setting it "
+                  "jumps there and rescans around it (set_point).").tag(sync=False)
+    center = T.Any(None, allow_none=True, read_only=True,
+                   help="Centre of the scanned plane (ndarray, P); read-only.").tag(sync=False)
+    span = T.Float(math.pi, help="The scan covers [-span, span] radians along both directions "
+                   "(0 < span <= 4π); set_span.").tag(sync=False)
+    resolution = T.Int(33, help="Grid points per axis (3..201); set_resolution.").tag(sync=False)
+    shots = T.Int(0, allow_none=True, help="0: exact values; else the landscape sampled with this "
+                  "many shots per Pauli term (None reads as 0); set_shots.").tag(sync=False)
+    view = T.Unicode("contour", help="'contour' (clickable) or 'surface'; set_view.").tag(
+        sync=False)
+    direction_mode = T.Unicode("random", help="The plane: 'random', 'axes' (two parameters) or "
+                               "'pca' (of the last run); set_directions.").tag(sync=False)
+    axes = T.Tuple(T.Int(), T.Int(), default_value=(0, 1),
+                   help="Parameter indices (i, j) of the axes plane; setting it shows that "
+                   "plane (set_directions('axes', i, j)).").tag(sync=False)
+    slice_axis = T.Unicode("x", help="The 1-D slice runs along 'x' or 'y'; set_slice_axis.").tag(
+        sync=False)
+    gradient_arrows = T.Bool(False, help="Downhill arrows of the projected gradient on the "
+                             "contour; show_gradients.").tag(sync=False)
+    result = T.Any(None, allow_none=True, read_only=True,
+                   help="The last optimiser run (OptimizationResult) or None; read-only.").tag(
+        sync=False)
 
     def __init__(self, circuit: Any, observable_or_loss: Any, point: Any = None, *,
                  seed: int = 0, resolution: int = 33, span: float = math.pi,
                  grad: L.Gradient | None = None, chunk_size: int = 4096) -> None:
         super().__init__()
-        if (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
-                or not 0 <= seed <= _MAX_SEED):
-            raise ValueError(f"seed must be an integer from 0 to {_MAX_SEED}, got {seed!r}")
-        self.circuit = circuit
-        loss, n_params, names = self._make_loss(circuit, observable_or_loss, point)
-        if n_params < 2:
-            raise ValueError("a 2-D landscape needs at least 2 parameters, "
-                             f"the loss has {n_params}")
-        self.loss: L.Loss = loss
-        self.grad: L.Gradient | None = grad if grad is not None else getattr(loss, "gradient",
-                                                                             None)
-        self.n_params = n_params
-        self.parameter_names = names
-        if point is None:
-            point = np.random.default_rng(seed).uniform(-math.pi, math.pi, n_params)
-        self._point = L.as_point(point, n_params)
-        if not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
-            raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}")
-        self.chunk_size = int(chunk_size)
-        dx, dy = L.random_directions(n_params, 2, seed=seed)
-        view = _View(self._point.copy(), dx, dy, "random", (0, 1), int(seed), _check_span(span),
-                     L.check_resolution(resolution))
+        self.model = LandscapeModel(circuit, observable_or_loss, point, seed=seed,
+                                    resolution=resolution, span=span, grad=grad,
+                                    chunk_size=chunk_size)
         self._view_mode = "contour"
-        self._arrows = False
-        self._slice_axis = "x"
-        self.result: O.OptimizationResult | None = None
+        # Set while the controls are put on the model's state: a control's own rounding (the
+        # point boxes keep 4 decimals, the span slider stops at 12.5 < 4π) would otherwise
+        # come back as a new request and move the state.
         self._syncing = False
+        self._setting: str | None = None  # the trait a user is setting (it notifies itself)
         self._drawn: dict[str, Any] = {}
         self._build_ui(int(seed))
-        scan, sl, field = self._compute(view, self._point)
-        self._commit(view, scan, sl, field)
+        self.model.progress = self._progress
+        self._redraw()
+        self._sync_traits()
         self._sync_controls()
         self.progress.value = 100
 
-    # ------------------------------------------------------------------ construction
-    @staticmethod
-    def _make_loss(circuit: Any, obj: Any, point: Any) -> tuple[L.Loss, int, list[str]]:
-        from qiskit.quantum_info import Pauli, SparsePauliOp  # callable, but observables
+    # ------------------------------------------------------------------ model passthrough
+    @property
+    def circuit(self) -> Any:
+        return self.model.circuit
 
-        is_loss = callable(obj) and not isinstance(obj, (str, Pauli, SparsePauliOp))
-        if not is_loss:
-            if circuit is None:
-                raise ValueError("an observable needs a circuit; pass a QuantumCircuit or a "
-                                 "batched loss callable")
-            loss = L.circuit_loss(circuit, obj)
-            n, names = loss.n_params, list(loss.parameter_names)
-        else:
-            loss = obj
-            if circuit is not None:
-                n = int(circuit.num_parameters)
-                names = [p.name for p in circuit.parameters]
-                own = getattr(loss, "n_params", n)
-                if own != n:
-                    raise ValueError(f"the loss takes {own} parameters but the circuit has {n}")
-            elif point is not None:
-                n = int(np.size(point))
-                names = [f"x[{i}]" for i in range(n)]
-            else:
-                raise ValueError("with a loss callable and no circuit, pass `point` so the "
-                                 "number of parameters is known")
-        if point is not None and np.size(point) != n:
-            what = "circuit" if circuit is not None else "loss"
-            raise ValueError(f"point has {np.size(point)} entries but the {what} has {n} "
-                             "parameters")
-        return loss, n, names
+    @property
+    def loss(self) -> L.Loss:
+        """The batched loss (assign a new one, then :meth:`recompute`)."""
+        return self.model.loss
+
+    @loss.setter
+    def loss(self, loss: L.Loss) -> None:
+        self.model.loss = loss
+
+    @property
+    def grad(self) -> L.Gradient | None:
+        return self.model.grad
+
+    @grad.setter
+    def grad(self, grad: L.Gradient | None) -> None:
+        self.model.grad = grad
+
+    @property
+    def n_params(self) -> int:
+        return self.model.n_params
+
+    @property
+    def parameter_names(self) -> list[str]:
+        return self.model.parameter_names
+
+    @property
+    def chunk_size(self) -> int:
+        return self.model.chunk_size
 
     def _build_ui(self, seed: int) -> None:
         w = widgets
@@ -334,6 +378,9 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
                                  tooltip="move the point along the y direction (plane "
                                          "coordinate, radians); Enter to apply",
                                  layout=lay(width="110px"), style={"description_width": "14px"})
+        # stable hooks for the page (their labels become parameter names on an axes plane)
+        self.a_box.add_class("qml-point-a")
+        self.b_box.add_class("qml-point-b")
         self.stop_button = w.Button(description="Stop", icon="stop", button_style="warning",
                                     tooltip="stop the running scan or optimiser (the last "
                                             "good view is kept)", layout=lay(width="90px"))
@@ -462,110 +509,127 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
             "span ± (rad)": ["scan half-width in radians", "rad"],
             "steps": ["optimiser steps", "steps"]})
 
+
     # ------------------------------------------------------------------ state access
-    @property
-    def point(self) -> np.ndarray:
-        """Current parameter vector (copy)."""
-        return self._point.copy()
-
-    @property
-    def center(self) -> np.ndarray:
-        """Centre of the scanned plane (copy)."""
-        return self._state.center.copy()
-
     @property
     def directions(self) -> np.ndarray:
         """The two scan directions as rows (2, P)."""
-        return np.stack([self._state.dir_x, self._state.dir_y])
-
-    @property
-    def direction_mode(self) -> str:
-        return self._state.mode
-
-    @property
-    def span(self) -> float:
-        return self._state.span
-
-    @property
-    def resolution(self) -> int:
-        return self._state.resolution
+        return self.model.directions
 
     @property
     def scan(self) -> L.Scan2D:
         """The current 2-D scan (grid coordinates, values, directions, centre)."""
-        return self._scan
+        return self.model.scan
 
     @property
     def slice(self) -> L.Scan1D:
         """The current 1-D slice through the point."""
-        return self._slice
-
-    @property
-    def view(self) -> str:
-        return self._view_mode
+        return self.model.slice
 
     @property
     def point_coordinates(self) -> tuple[float, float]:
         """Current point in plane coordinates (a, b) (projection if off the plane)."""
-        a, b = self._project(self._point[None, :])[0]
-        return float(a), float(b)
+        return self.model.point_coordinates
 
-    # ------------------------------------------------------------------ compute (no side effects)
-    def _project(self, params: np.ndarray, view: _View | None = None) -> np.ndarray:
-        v = self._state if view is None else view
-        return L.project(params, v.center, v.dir_x, v.dir_y)
+    # ------------------------------------------------------------------ traits <-> model
+    def _state(self) -> dict[str, Any]:
+        """Each trait's value as the model (and the shown view) has it."""
+        m = self.model
+        return {"point": m.point, "center": m.plane.center, "span": m.span,
+                "resolution": m.resolution, "shots": m.shots, "view": self._view_mode,
+                "direction_mode": m.direction_mode, "axes": m.axes, "slice_axis": m.slice_axis,
+                "gradient_arrows": m.arrows, "result": m.result}
 
+    def _sync_traits(self) -> None:
+        """Put every trait on the model's state; a trait changes (and notifies) only when its
+        value differs. The trait a user is setting is left to traitlets, which stores it and
+        notifies once when its validator returns."""
+        for name, value in self._state().items():
+            if name == self._setting:
+                continue
+            old = getattr(self, name)
+            if isinstance(value, np.ndarray):
+                if isinstance(old, np.ndarray) and np.array_equal(old, value):
+                    continue
+                value = _frozen(value)
+            elif old is value or (name != "result" and old == value):
+                continue
+            self.set_trait(name, value)
+
+    def _run_for_trait(self, name: str, method: Callable[[], Any]) -> None:
+        """A user's trait set runs the matching method; its ValueError becomes a TraitError
+        naming the trait (the model, figures and controls are then unchanged)."""
+        outer, self._setting = self._setting, name
+        try:
+            method()
+        except ValueError as exc:
+            raise T.TraitError(f"{name}: {exc}") from exc
+        finally:
+            self._setting = outer
+
+    _SETTERS: dict[str, Callable[[Any, Any], Any]] = {
+        "span": lambda w, v: w.set_span(v),
+        "resolution": lambda w, v: w.set_resolution(v),
+        "shots": lambda w, v: w.set_shots(v),
+        "view": lambda w, v: w.set_view(v),
+        "direction_mode": lambda w, v: w.set_directions(v),
+        "slice_axis": lambda w, v: w.set_slice_axis(v),
+        "gradient_arrows": lambda w, v: w.show_gradients(v),
+    }
+
+    @T.validate(*_SETTERS)
+    def _valid_setting(self, proposal: Any) -> Any:
+        # A value the model already has passes (this is also how _sync_traits comes through);
+        # another runs the method, and the trait takes the model's (normalised) value.
+        name, value = proposal.trait.name, proposal.value
+        if name == "shots" and value is None:
+            value = 0
+        if getattr(self, "model", None) is None:
+            return value
+        if value != self._state()[name]:
+            self._run_for_trait(name, lambda: self._SETTERS[name](self, value))
+        return self._state()[name]
+
+    @T.validate("axes")
+    def _valid_axes(self, proposal: Any) -> Any:
+        v = tuple(proposal.value)
+        m = getattr(self, "model", None)
+        if m is None:
+            return v
+        if not (m.direction_mode == "axes" and m.axes == v):  # setting axes shows that plane
+            self._run_for_trait("axes", lambda: self.set_directions("axes", *v))
+        return m.axes
+
+    @T.validate("point")
+    def _valid_point(self, proposal: Any) -> Any:
+        m = getattr(self, "model", None)
+        if m is None:
+            return proposal.value
+        try:
+            p = L.as_point(proposal.value, m.n_params)
+        except ValueError as exc:
+            raise T.TraitError(f"point: {exc}") from exc
+        if not np.array_equal(p, m.point):
+            self._run_for_trait("point", lambda: self.set_point(p))
+        return _frozen(m.point)
+
+    # ------------------------------------------------------------------ compute hooks
     def _progress(self, done: int, total: int) -> None:
         self.progress.value = int(round(100 * done / max(total, 1)))
         self._runner.check()  # between chunks: honour the Stop button
 
-    def _compute(self, view: _View, point: np.ndarray
-                 ) -> tuple[L.Scan2D, L.Scan1D, L.GradientField | None]:
-        self.progress.value = 0
-        scan = L.scan_2d(self.loss, view.center, view.dir_x, view.dir_y, view.span,
-                         view.resolution, chunk_size=self.chunk_size, progress=self._progress,
-                         shots=view.shots or None, seed=view.seed)
-        sl = self._compute_slice(view, point)
-        field = self._compute_field(view) if self._arrows else None
-        return scan, sl, field
-
-    def _compute_slice(self, view: _View, point: np.ndarray, axis: str | None = None
-                       ) -> L.Scan1D:
-        d = view.dir_x if (axis or self._slice_axis) == "x" else view.dir_y
-        res = min(L.MAX_RESOLUTION, max(101, view.resolution) | 1)  # odd: alpha = 0 on grid
-        return L.scan_1d(self.loss, point, d, view.span, res, shots=view.shots or None,
-                         seed=view.seed)
-
-    def _compute_field(self, view: _View) -> L.GradientField:
-        n = min(view.resolution, 15)
-        return L.gradient_field(self.loss, view.center, view.dir_x, view.dir_y, view.span, n,
-                                grad=self.grad)
-
     # ------------------------------------------------------------------ drawing
-    def _axis_titles(self, view: _View) -> tuple[str, str]:
-        if view.mode == "axes":
-            i, j = view.axes
-            return f"Δ{self.parameter_names[i]}", f"Δ{self.parameter_names[j]}"
-        if view.mode == "pca" and view.pca_ratio is not None:
-            r = view.pca_ratio
-            return f"PC1 ({100 * r[0]:.0f}%)", f"PC2 ({100 * r[1]:.0f}%)"
-        return "direction 1", "direction 2"
-
-    def _commit(self, view: _View, scan: L.Scan2D, sl: L.Scan1D,
-                field: L.GradientField | None, point: np.ndarray | None = None) -> None:
-        if point is not None:
-            self._point = point
-        self._state = view
-        self._scan = scan
-        self._slice = sl
-        self._field = field
-        self._redraw()
+    def _labels(self) -> tuple[str, str, float, float]:
+        """Axis titles and what to add to plane coordinates to draw them (absolute parameter
+        values on an axes plane, else the offsets a, b)."""
+        tx, ty = self.model.axis_titles()
+        ox, oy = self.model.display_offset()
+        return tx, ty, ox, oy
 
     def _path_data(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        if self.result is None:
-            return np.empty(0), np.empty(0), np.empty(0)
-        ab = self._project(self.result.trajectory)
-        return ab[:, 0], ab[:, 1], self.result.losses
+        _, _, ox, oy = self._labels()
+        px, py, pz = self.model.path_coordinates()
+        return px + ox, py + oy, pz
 
     def _changed(self, key: str, value: Any) -> bool:
         """True (and remember ``value``) if ``key`` was drawn with a different value.
@@ -583,79 +647,80 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
         return True
 
     def _redraw(self) -> None:
-        view, scan = self._state, self._scan
-        tx, ty = self._axis_titles(view)
-        a, b = self.point_coordinates
-        f0 = self._point_loss()
+        m = self.model
+        scan = m.scan
+        tx, ty, ox, oy = self._labels()
+        hover = _hover(tx, ty) if m.direction_mode == "axes" else _HOVER
+        xs, ys = scan.x + ox, scan.y + oy
+        a, b = m.point_coordinates
+        f0 = m.point_loss()
         px, py, pz = self._path_data()
         title = (f"{scan.values.shape[1]}×{scan.values.shape[0]} grid, min {scan.values.min():.4f}"
                  f", max {scan.values.max():.4f}")
-        new_titles = self._changed("titles", (tx, ty))
-        new_range = self._changed("range", (scan.x[0], scan.x[-1], scan.y[0], scan.y[-1]))
+        new_titles = self._changed("titles", (tx, ty, hover))
+        new_range = self._changed("range", (xs[0], xs[-1], ys[0], ys[-1]))
         new_title = self._changed("title", title)
         new_path = self._changed("path", (px, py, pz))
-        new_point = self._changed("point", (a, b, f0))
+        new_point = self._changed("point", (a + ox, b + oy, f0))
         with self.fig.batch_update():
             c = self.fig.data[_C_CONTOUR]
-            c.x, c.y, c.z = scan.x, scan.y, scan.values
+            c.x, c.y, c.z = xs, ys, scan.values
             self._draw_arrows()
             if new_path:
                 self.fig.data[_C_PATH].update(x=px, y=py)
             if new_point:
-                self.fig.data[_C_POINT].update(x=[a], y=[b])
+                self.fig.data[_C_POINT].update(x=[a + ox], y=[b + oy])
             if new_titles:
                 self.fig.layout.xaxis.title.text = tx
                 self.fig.layout.yaxis.title.text = ty
+                c.hovertemplate = hover
             if new_range:
-                self.fig.layout.xaxis.range = [scan.x[0], scan.x[-1]]
-                self.fig.layout.yaxis.range = [scan.y[0], scan.y[-1]]
+                self.fig.layout.xaxis.range = [xs[0], xs[-1]]
+                self.fig.layout.yaxis.range = [ys[0], ys[-1]]
             if new_title:
                 self.fig.layout.title.text = title
         with self.surface_fig.batch_update():
             s = self.surface_fig.data[_S_SURFACE]
-            s.x, s.y, s.z = scan.x, scan.y, scan.values
+            s.x, s.y, s.z = xs, ys, scan.values
             if new_path:
                 self.surface_fig.data[_S_PATH].update(x=px, y=py, z=pz)
             if new_point:
-                self.surface_fig.data[_S_POINT].update(x=[a], y=[b], z=[f0])
+                self.surface_fig.data[_S_POINT].update(x=[a + ox], y=[b + oy], z=[f0])
             if new_titles:
                 self.surface_fig.layout.scene.xaxis.title.text = tx
                 self.surface_fig.layout.scene.yaxis.title.text = ty
+                s.hovertemplate = hover
             if new_title:
                 self.surface_fig.layout.title.text = title
         self._draw_slice()
         self._draw_info()
 
-    def _point_loss(self) -> float:
-        sl = self._slice
-        k = int(np.argmin(np.abs(sl.alphas)))
-        if abs(sl.alphas[k]) <= 1e-12 * max(1.0, abs(sl.alphas[0])):
-            return float(sl.values[k])
-        return float(L.evaluate(self.loss, self._point[None, :])[0])
-
     def _draw_slice(self) -> None:
-        sl = self._slice
-        a, b = self.point_coordinates
-        offset = a if self._slice_axis == "x" else b
-        label = self._axis_titles(self._state)[0 if self._slice_axis == "x" else 1]
+        m = self.model
+        sl = m.slice
+        tx, ty, ox, oy = self._labels()
+        a, b = m.point_coordinates
+        offset = a + ox if m.slice_axis == "x" else b + oy
+        label = tx if m.slice_axis == "x" else ty
         with self.slice_fig.batch_update():
             self.slice_fig.data[_L_LINE].update(x=sl.alphas + offset, y=sl.values)
-            self.slice_fig.data[_L_POINT].update(x=[offset], y=[self._point_loss()])
+            self.slice_fig.data[_L_POINT].update(x=[offset], y=[m.point_loss()])
             if self._changed("slice_label", label):
                 self.slice_fig.layout.xaxis.title.text = label
                 self.slice_fig.layout.title.text = f"slice through the point along {label}"
 
     def _draw_arrows(self) -> None:
         tr = self.fig.data[_C_ARROWS]
-        f = self._field
-        if not self._arrows or f is None:
+        f = self.model.field
+        if not self.model.arrows or f is None:
             if self._changed("arrows", False):
                 tr.update(x=[], y=[], visible=False)
             return
         self._drawn.pop("arrows", None)
+        _, _, ox, oy = self._labels()
         gx, gy = -f.gx.ravel(), -f.gy.ravel()  # downhill
-        X, Y = np.meshgrid(f.x, f.y)
-        X, Y = X.ravel(), Y.ravel()
+        grid_x, grid_y = np.meshgrid(f.x + ox, f.y + oy)
+        X, Y = grid_x.ravel(), grid_y.ravel()
         norm = np.hypot(gx, gy)
         spacing = (f.x[-1] - f.x[0]) / max(len(f.x) - 1, 1)
         scale = 0.85 * spacing / norm.max() if norm.max() > 0 else 0.0
@@ -673,19 +738,38 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
                   y=[None if np.isnan(v) else float(v) for v in ys], visible=True)
 
     def _draw_info(self) -> None:
-        a, b = self.point_coordinates
-        parts = [f"point: a = {a:+.3f}, b = {b:+.3f}, loss = {self._point_loss():.5f}"]
-        if self.result is not None:
-            r = self.result
+        m = self.model
+        a, b = m.point_coordinates
+        if m.direction_mode == "axes":
+            tx, ty, ox, oy = self._labels()
+            where = f"{tx} = {a + ox:.3f}, {ty} = {b + oy:.3f}"
+        else:
+            where = f"a = {a:+.3f}, b = {b:+.3f}"
+        parts = [f"point: {where}, loss = {m.point_loss():.5f}"]
+        if m.result is not None:
+            r = m.result
             parts.append(f"last run: {r.method}, {r.nit} steps, loss {r.losses[0]:.4f} → "
                          f"{r.losses[-1]:.4f} ({r.nfev} loss / {r.ngev} gradient evaluations)")
         self.info.value = "<br>".join(html.escape(p) for p in parts)
+
+    def _redraw_point(self) -> None:
+        _, _, ox, oy = self._labels()
+        a, b = self.model.point_coordinates
+        f0 = self.model.point_loss()
+        if self._changed("point", (a + ox, b + oy, f0)):
+            with self.fig.batch_update():
+                self.fig.data[_C_POINT].update(x=[a + ox], y=[b + oy])
+            with self.surface_fig.batch_update():
+                self.surface_fig.data[_S_POINT].update(x=[a + ox], y=[b + oy], z=[f0])
+        self._draw_slice()
+        self._draw_info()
 
     # ------------------------------------------------------------------ error plumbing
     @contextmanager
     def _action(self) -> Iterator[None]:
         """Any failure (bad input, a loss that raises, Stop, an interrupt): show it, put the
-        controls back on the last good state (computations commit only when complete)."""
+        controls back on the last good state (the model commits only complete changes).
+        On success the traits follow the model (each changed trait notifies once)."""
         try:
             yield
         except BaseException as exc:
@@ -694,6 +778,7 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
             raise
         else:
             self.message.value = ""
+            self._sync_traits()
             self._sync_controls()
         finally:
             self.progress.value = 100
@@ -722,7 +807,8 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
         return self
 
     def _sync_controls(self) -> None:
-        v = self._state
+        m = self.model
+        v = m.plane
         self._syncing = True
         try:
             self.direction_dropdown.value = v.mode
@@ -733,21 +819,32 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
             self.span_slider.description = ("span ± (rad)" if v.span <= self.span_slider.max
                                             else f"span ± {v.span:.2f} (rad)")
             self.view_toggle.value = self._view_mode
-            self.arrows_checkbox.value = self._arrows
-            self.slice_toggle.value = self._slice_axis
+            self.arrows_checkbox.value = m.arrows
+            self.slice_toggle.value = m.slice_axis
             self._sync_shots()
-            a, b = self.point_coordinates
-            self.a_box.value, self.b_box.value = round(a, 4), round(b, 4)
+            tx, ty, ox, oy = self._labels()
+            a, b = m.point_coordinates
+            self.a_box.value, self.b_box.value = round(a + ox, 4), round(b + oy, 4)
+            if v.mode == "axes":  # the boxes hold the two parameters' absolute values
+                boxes = ((self.a_box, tx, "x"), (self.b_box, ty, "y"))
+                for box, name, axis in boxes:
+                    box.description = name
+                    box.tooltip = (f"the value of {name} (the plot's {axis} axis, radians); "
+                                   "Enter to move the point there")
+                    box.style.description_width = "initial"
+            else:
+                self.a_box.description, self.b_box.description = "point a", "b"
+                self.a_box.style.description_width = "52px"
+                self.b_box.style.description_width = "14px"
+                for box, axis in ((self.a_box, "x"), (self.b_box, "y")):
+                    box.tooltip = (f"move the point along the {axis} direction (plane "
+                                   "coordinate, radians); Enter to apply")
             axes = "flex" if v.mode == "axes" else "none"
             self.axis_x_dropdown.layout.display = axes
             self.axis_y_dropdown.layout.display = axes
             self.seed_box.layout.display = "flex" if v.mode == "random" else "none"
         finally:
             self._syncing = False
-
-    def _apply(self, view: _View, point: np.ndarray | None = None) -> None:
-        scan, sl, field = self._compute(view, self._point if point is None else point)
-        self._commit(view, scan, sl, field, point)
 
     # ------------------------------------------------------------------ control callbacks
     def _on_direction_mode(self, change: dict) -> None:
@@ -761,72 +858,58 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
         self._ui(lambda s: self.set_directions("random", seed=s), change["new"])
 
     def _on_point_box(self, change: dict) -> None:
-        self._ui(self.move_to, self.a_box.value, self.b_box.value)
+        self._ui(self._move_drawn, self.a_box.value, self.b_box.value)
 
     def _on_click(self, trace: Any, points: Any, state: Any) -> None:
         xs, ys = list(points.xs), list(points.ys)
         if xs and ys:
-            self._ui(self.move_to, xs[0], ys[0])
+            self._ui(self._move_drawn, xs[0], ys[0])
+
+    def _move_drawn(self, x: Any, y: Any) -> "LandscapeExplorer":
+        """Move to a point given in the plot's coordinates (absolute on an axes plane)."""
+        _, _, ox, oy = self._labels()
+        try:
+            a, b = float(x) - ox, float(y) - oy
+        except (TypeError, ValueError):
+            a, b = x, y  # move_to says what was wrong
+        return self.move_to(a, b)
 
     # ------------------------------------------------------------------ public API
     def recompute(self) -> "LandscapeExplorer":
         """Recompute the scan (e.g. after changing ``loss``) with the current settings."""
         with self._action():
-            self._apply(self._state)
+            self.model.recompute()
+            self._redraw()
         return self
 
     def set_directions(self, mode: str = "random", i: int | None = None, j: int | None = None,
                        *, seed: int | None = None) -> "LandscapeExplorer":
         """Choose the plane: ``"random"`` (orthonormal, ``seed``), ``"axes"`` (parameters
-        ``i``, ``j``) or ``"pca"`` (principal plane of the last optimiser run, centred at its
-        end, span fitted to the path). Random/axes planes are centred at the current point."""
+        ``i``, ``j``; the plot then shows their absolute values) or ``"pca"`` (principal plane
+        of the last optimiser run, centred at its end, span fitted to the path). Random/axes
+        planes are centred at the current point."""
         with self._action():
-            v = self._state
-            if mode == "random":
-                s = v.seed if seed is None else seed
-                if (isinstance(s, bool) or not isinstance(s, (int, np.integer))
-                        or not 0 <= s <= _MAX_SEED):
-                    raise ValueError(f"seed must be an integer from 0 to {_MAX_SEED}, got {s!r}")
-                dx, dy = L.random_directions(self.n_params, 2, seed=int(s))
-                new = replace(v, center=self._point.copy(), dir_x=dx, dir_y=dy, mode=mode,
-                              seed=int(s))
-            elif mode == "axes":
-                ii = v.axes[0] if i is None else i
-                jj = v.axes[1] if j is None else j
-                dx, dy = L.axis_directions(self.n_params, ii, jj)
-                new = replace(v, center=self._point.copy(), dir_x=dx, dir_y=dy, mode=mode,
-                              axes=(int(ii), int(jj)))
-            elif mode == "pca":
-                if self.result is None or len(self.result.trajectory) < 3:
-                    raise ValueError("PCA directions need an optimiser run with at least 2 "
-                                     "steps first (Run optimiser)")
-                plane = L.pca_plane(self.result.trajectory, origin="last")
-                extent = float(np.max(np.abs(plane.coords)))
-                span = min(MAX_SPAN, max(0.1, 1.25 * extent))
-                new = replace(v, center=plane.origin, dir_x=plane.dir_x, dir_y=plane.dir_y,
-                              mode=mode, span=span,
-                              pca_ratio=_pca_ratio(plane))
-            else:
-                raise ValueError(f"directions must be 'random', 'axes' or 'pca', got {mode!r}")
-            self._apply(new)
+            self.model.set_directions(mode, i, j, seed=seed)
+            self._redraw()
         return self
 
     def set_span(self, span: float) -> "LandscapeExplorer":
         """Scan ``[-span, span]`` along both directions (0 < span ≤ 4π)."""
         with self._action():
-            self._apply(replace(self._state, span=_check_span(span)))
+            self.model.set_span(span)
+            self._redraw()
         return self
 
     def set_shots(self, shots: int | None) -> "LandscapeExplorer":
         """Show exact values (``0``/None) or the landscape a measurement budget of ``shots``
         per Pauli term would show (seeded; the optimiser and arrows stay exact)."""
         with self._action():
-            shots = L.check_shots(shots or None, self.loss) or 0
-            self._apply(replace(self._state, shots=shots))
+            self.model.set_shots(shots)
+            self._redraw()
         return self
 
     def _sync_shots(self) -> None:
-        shots = self._state.shots
+        shots = self.model.shots
         if shots not in [v for _, v in self.shots_dropdown.options]:
             self.shots_dropdown.options = sorted(
                 [*self.shots_dropdown.options, (f"{shots} shots", shots)], key=lambda o: o[1])
@@ -835,51 +918,33 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
     def set_resolution(self, resolution: int) -> "LandscapeExplorer":
         """Grid points per axis (3..201)."""
         with self._action():
-            self._apply(replace(self._state, resolution=L.check_resolution(resolution)))
+            self.model.set_resolution(resolution)
+            self._redraw()
         return self
 
     def move_to(self, a: float, b: float) -> "LandscapeExplorer":
-        """Move the current point to plane coordinates ``(a, b)`` (what a click does).
+        """Move the current point to plane coordinates ``(a, b)`` (offsets from the centre along
+        the two directions; a click does this with the plot's coordinates).
 
         The landscape stays; the slice and marker follow. Use :meth:`recenter` to rescan
         around the new point."""
         with self._action():
-            try:
-                a, b = float(a), float(b)
-            except (TypeError, ValueError):
-                raise ValueError(f"move_to needs two numbers, got {a!r}, {b!r}") from None
-            if not (math.isfinite(a) and math.isfinite(b)):
-                raise ValueError(f"move_to needs finite coordinates, got ({a}, {b})")
-            v = self._state
-            point = v.center + a * v.dir_x + b * v.dir_y
-            sl = self._compute_slice(v, point)
-            self._point = point
-            self._slice = sl
+            self.model.move_to(a, b)
             self._redraw_point()
         return self
-
-    def _redraw_point(self) -> None:
-        a, b = self.point_coordinates
-        f0 = self._point_loss()
-        if self._changed("point", (a, b, f0)):
-            with self.fig.batch_update():
-                self.fig.data[_C_POINT].update(x=[a], y=[b])
-            with self.surface_fig.batch_update():
-                self.surface_fig.data[_S_POINT].update(x=[a], y=[b], z=[f0])
-        self._draw_slice()
-        self._draw_info()
 
     def recenter(self) -> "LandscapeExplorer":
         """Rescan with the plane centred at the current point (same directions)."""
         with self._action():
-            self._apply(replace(self._state, center=self._point.copy()))
+            self.model.recenter()
+            self._redraw()
         return self
 
     def set_point(self, point: Any) -> "LandscapeExplorer":
         """Jump to a parameter vector and rescan around it."""
         with self._action():
-            p = L.as_point(point, self.n_params)
-            self._apply(replace(self._state, center=p.copy()), point=p)
+            self.model.set_point(point)
+            self._redraw()
         return self
 
     def set_view(self, view: str) -> "LandscapeExplorer":
@@ -898,9 +963,7 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
     def show_gradients(self, show: bool = True) -> "LandscapeExplorer":
         """Toggle arrows of the negative projected gradient (downhill) on the contour."""
         with self._action():
-            field = self._compute_field(self._state) if show else None
-            self._arrows = bool(show)
-            self._field = field
+            self.model.show_gradients(show)
             with self.fig.batch_update():
                 self._draw_arrows()
         return self
@@ -908,11 +971,7 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
     def set_slice_axis(self, axis: str) -> "LandscapeExplorer":
         """The 1-D slice runs along ``"x"`` (first direction) or ``"y"``."""
         with self._action():
-            if axis not in ("x", "y"):
-                raise ValueError(f"slice axis must be 'x' or 'y', got {axis!r}")
-            sl = self._compute_slice(self._state, self._point, axis)
-            self._slice_axis = axis
-            self._slice = sl
+            self.model.set_slice_axis(axis)
             self._draw_slice()
         return self
 
@@ -927,9 +986,9 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
             method = self.optimizer_dropdown.value if method is None else method
             steps = self.steps_slider.value if steps is None else steps
             lr = float(self.lr_box.value) if lr is None else lr
-            seed = self._state.seed if seed is None else seed
             every = max(1, int(steps) // 20) if isinstance(steps, (int, np.integer)) else 1
-            path: list[np.ndarray] = [self._point.copy()]
+            path: list[np.ndarray] = [self.model.point]
+            _, _, ox, oy = self._labels()
 
             def callback(k: int, x: np.ndarray, fun: float) -> None:
                 self._runner.check()  # Stop ends the run; the last good path is kept
@@ -939,46 +998,27 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
                 self.progress.value = int(100 * k / max(int(steps), 1))
                 if live and k % every == 0:
                     self._drawn.pop("path", None)
-                    ab = self._project(np.array(path))
+                    ab = self.model.project(np.array(path))
                     with self.fig.batch_update():
-                        self.fig.data[_C_PATH].update(x=ab[:, 0], y=ab[:, 1])
+                        self.fig.data[_C_PATH].update(x=ab[:, 0] + ox, y=ab[:, 1] + oy)
 
             self.progress.value = 0
             try:
-                result = O.minimize(self.loss, self._point.copy(), method=method,
-                                    grad=self.grad, steps=steps, lr=lr, seed=seed,
-                                    callback=callback)
+                result = self.model.run_optimizer(method, steps, lr, seed=seed,
+                                                  callback=callback)
             except BaseException:
                 with self.fig.batch_update():  # put the last good path back
                     px, py, pz = self._path_data()
                     self.fig.data[_C_PATH].update(x=px, y=py)
                     self._drawn["path"] = (px, py, pz)
                 raise
-            old = self.result
-            self.result = result
-            try:
-                if self._state.mode == "pca" and len(result.trajectory) >= 3:
-                    plane = L.pca_plane(result.trajectory, origin="last")
-                    extent = float(np.max(np.abs(plane.coords)))
-                    new = replace(self._state, center=plane.origin, dir_x=plane.dir_x,
-                                  dir_y=plane.dir_y,
-                                  span=min(MAX_SPAN, max(0.1, 1.25 * extent)),
-                                  pca_ratio=_pca_ratio(plane))
-                    self._apply(new, point=result.x.copy())
-                else:
-                    sl = self._compute_slice(self._state, result.x)
-                    self._point = result.x.copy()
-                    self._slice = sl
-                    self._redraw()
-            except BaseException:
-                self.result = old
-                raise
+            self._redraw()
         return result
 
     def __repr__(self) -> str:
         return (f"LandscapeExplorer(n_params={self.n_params}, "
-                f"directions={self._state.mode!r}, resolution={self._state.resolution}, "
-                f"span={self._state.span:.2f})")
+                f"directions={self.model.direction_mode!r}, resolution={self.model.resolution}, "
+                f"span={self.model.span:.2f})")
 
 
 # ============================================================================ barren plateaus

@@ -180,7 +180,8 @@ def _drive_every_control(page, root, name, second: bool = False):
     page.wait_for_timeout(500)
     target.click(position={"x": x, "y": y})
     _wait_change(page, root, contour, "x", before)
-    box = root.locator(".widget-text", has_text="point a").locator("input")
+    # "point a", or the parameter's name on an axes plane (it then takes the absolute value)
+    box = root.locator(".qml-point-a").locator("input")
     box.fill(str(todo["a"]))
     box.press("Enter")
     page.wait_for_function(

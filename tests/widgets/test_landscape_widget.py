@@ -86,8 +86,9 @@ def test_direction_controls_change_surface(w):
     w.axis_y_dropdown.value = 4
     np.testing.assert_array_equal(w.directions, np.eye(6)[[0, 4]])
     assert not np.allclose(axes01, z(w.surface_fig))
-    assert w.fig.layout.yaxis.title.text == "Δθ[4]"
-    assert w.surface_fig.layout.scene.yaxis.title.text == "Δθ[4]"
+    # an axes plane names the parameters and shows their absolute values (lesson 11)
+    assert w.fig.layout.yaxis.title.text == "θ[4]"
+    assert w.surface_fig.layout.scene.yaxis.title.text == "θ[4]"
 
 
 def test_same_axis_twice_is_refused_and_view_kept(w):
