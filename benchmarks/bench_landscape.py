@@ -206,7 +206,7 @@ def reconstruction_table(reps: int) -> int:
     loss = w.loss
     c, sdx, sdy = w.scan.point, w.scan.dir_x, w.scan.dir_y
     rows = [("scan_2d only", lambda i: L.scan_2d(loss, c, sdx, sdy, w.span, RES)),
-            ("explorer compute: scan + 1-D slice", lambda i: w._compute(w._state, w.point)),
+            ("explorer compute: scan + 1-D slice", lambda i: w.model.compute(w.model.plane, w.model.point)),
             ("explorer set_span, with figure updates", lambda i: w.set_span(3.0 if i % 2
                                                                            else 3.1))]
     print(f"explorer, 4 qubits, axis plane, 64x64 ({w.scan.method}, {w.scan.evaluations} "
