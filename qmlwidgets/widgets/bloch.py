@@ -710,7 +710,7 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
         self._titled_selection: int | None = None
         opts = [(f"qubit {q}", q) for q in range(n)]
         # new options reset the dropdown's value; holding its events reports only the final value
-        # (the model's selection), which its observer then sets on ``selected_qubit``
+        # (the model's selection), which its observer ignores (``_sync_traits`` sets the trait)
         with self.qubit_dropdown.hold_trait_notifications():
             self.qubit_dropdown.options = opts
             self.qubit_dropdown.value = self.model.selected_qubit
@@ -1052,7 +1052,8 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
             self._in_slider_callback = False
 
     def _on_select(self, change: dict) -> None:
-        self._ui(setattr, self, "selected_qubit", change["new"])
+        if change["new"] != self.model.selected_qubit:  # else an echo of the model (e.g. new options)
+            self._ui(setattr, self, "selected_qubit", change["new"])
 
     def _on_basis(self, change: dict) -> None:
         self._ui(setattr, self, "basis", change["new"])
