@@ -285,8 +285,10 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
 
     - ``selected_qubit`` (int): the qubit the buttons and sliders act on (the "act on" dropdown).
     - ``theta`` (float in [0, π]), ``phi`` (float in [0, 2π)): polar angle and azimuth of the
-      selected qubit's Bloch vector (the θ, φ sliders). Setting them is :meth:`set_angles`;
-      ``phi`` keeps its value on the z axis, where the azimuth is undefined.
+      selected qubit's Bloch vector (the θ, φ sliders). Setting them is :meth:`set_angles`
+      (consecutive sets merge into one undo step, like a slider drag); ``phi`` keeps its value
+      on the z axis, where the azimuth is undefined, and both keep theirs while the qubit has
+      no direction (a Bloch vector of length 0), where setting them is refused.
     - ``basis`` (``'Z'``, ``'X'`` or ``'Y'``): the measurement basis of the histogram.
     - ``simple`` (bool): hide the noise controls and the purity/entropy readout.
     - ``bloch_vectors`` (read-only ``(n, 3)`` ndarray) and ``history`` (read-only tuple of the
@@ -490,7 +492,7 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
     def _selected_changed(self, change: Any) -> None:
         self.model.selected_qubit = change.new
         if self.qubit_dropdown.value != change.new:
-            self.qubit_dropdown.value = change.new  # its observer sets this trait again: equal, no event
+            self.qubit_dropdown.value = change.new  # its observer sees the model's selection: no-op
         self._refresh()
         self._sync_traits()
 
