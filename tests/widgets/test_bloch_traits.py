@@ -6,6 +6,7 @@ a bad trait value raises a TraitError naming the trait and keeps the last good s
 """
 from __future__ import annotations
 
+import asyncio
 import math
 from collections import Counter
 
@@ -67,6 +68,21 @@ def test_slider_in_the_page_fires_once_and_the_trait_follows():
     w.phi_slider.value = 2.0
     assert seen == Counter(phi=1, bloch_vectors=1, history=1)
     assert len(w.history) == 1 and len(w.model.undo_stack) == 1  # a drag merges into one undo step
+
+
+def test_a_drag_from_the_page_fires_once_per_applied_value():
+    async def scenario():
+        w = BlochExplorer([1, 1] / np.sqrt(2))
+        w.drag_interval = 0.05
+        seen = recorder(w)
+        for v in np.linspace(0.1, 2.0, 12):  # as the page sends them: set_state holds the property lock
+            w.theta_slider.set_state({"value": float(v)})
+        assert seen == Counter(theta=1, bloch_vectors=1, history=1)  # the first value at once, the rest wait
+        await asyncio.sleep(0.2)
+        assert seen == Counter(theta=2, bloch_vectors=2, history=2)  # then the latest one, once
+        assert math.isclose(w.theta, 2.0) and len(w.model.undo_stack) == 1
+
+    asyncio.run(scenario())
 
 
 def test_method_trait_set_undo_and_reset_each_fire_once():
