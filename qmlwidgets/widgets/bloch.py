@@ -1,7 +1,10 @@
 """Bloch-sphere explorer: one sphere per qubit, gate buttons, noise, measurement.
 
-A thin view over :mod:`qmlwidgets.states`: the widget holds a state (NumPy array), an undo
-stack of immutable snapshots, and redraws only what changed inside ``batch_update()``.
+Model = :class:`qmlwidgets.bloch_model.BlochModel` (widget-free: the state, the undo stack of
+immutable snapshots, validation, the seeded measurements); view = :class:`BlochExplorer`, this
+widget, which holds the model as ``explorer.model``, mirrors its user-facing state as
+traitlets (``selected_qubit``, ``theta``, ``phi``, ``basis``, ``simple``, ``bloch_vectors``,
+``history``) and redraws only what changed inside ``batch_update()``.
 
 Example
 -------
@@ -22,17 +25,17 @@ import html
 import math
 import re
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
 import numpy as np
+import traitlets as T
 
 from qmlwidgets.widgets._figure import CourseFigure, ResendOnDisplay
 from qmlwidgets.widgets._pagefit import fit_to_page
 
 from .. import states as S
-from ..validate import angle
+from ..bloch_model import MAX_ANGLE, MAX_QUBITS, ZERO_LENGTH, BlochModel
 
 if TYPE_CHECKING:  # pragma: no cover
     from qiskit import QuantumCircuit
@@ -40,10 +43,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["BlochExplorer", "parse_state_text"]
 
-MAX_QUBITS = S.MAX_EXPLORER_QUBITS
-_TRAIL_SEGMENTS = 40  # trail keeps the last 40 paths per qubit
-_UNDO_DEPTH = 200
-_ZERO_LENGTH = 1e-6  # a Bloch vector shorter than this has no direction
+_ANGLE_TOL = 1e-9  # theta / phi closer than this (rad) to the model's are the same angle (no event)
 
 _GATE_BUTTONS = (("X", "x"), ("Y", "y"), ("Z", "z"), ("H", "h"), ("S", "s"), ("S†", "sdg"), ("T", "t"),
                  ("T†", "tdg"))
@@ -139,18 +139,6 @@ _READOUT_STYLE = ("<style>.qw-bloch td, .qw-bloch th {padding: 0 6px; text-align
                   " .qw-bloch th {font-weight: bold;} .qw-bloch td {white-space: nowrap;}</style>")
 
 
-@dataclass(frozen=True)
-class _Snapshot:
-    """Immutable widget state; the undo stack is a list of these."""
-
-    state: np.ndarray  # statevector (2**n,) or density matrix (2**n, 2**n)
-    start: np.ndarray  # state the circuit starts from
-    ops: tuple  # ("gate", name, q, angle) | ("rv", q, (vx, vy, vz)) | ("channel", name, q, p)
-    trails: tuple  # per qubit: tuple of (m, 3) path arrays
-    arc: tuple | None  # (qubit, (m, 3) path) of the last action
-    drag: int | None = None  # qubit whose direction set_angles is currently setting (coalesces undo)
-
-
 # --------------------------------------------------------------------------- text input
 _NAMES = {"pi": math.pi, "π": math.pi, "e": math.e, "i": 1j, "j": 1j}
 _FUNCS = {"sqrt": cmath.sqrt, "exp": cmath.exp, "cos": cmath.cos, "sin": cmath.sin}
@@ -244,22 +232,9 @@ def parse_state_text(text: str) -> Any:
         raise ValueError(f"could not evaluate {shown!r} ({type(exc).__name__}: {exc})") from None
 
 
-MAX_ANGLE = 1e6  # radians; larger angles are typing mistakes (and lose all precision mod 2π)
-
-
-def _bounded_angle(value: Any, name: str) -> float:
-    """A finite angle of at most MAX_ANGLE radians in size, else a ValueError saying so."""
-    v = angle(value, name)
-    if abs(v) > MAX_ANGLE:
-        raise ValueError(f"{name}={v:g} is too large; expected an angle in radians of at most {MAX_ANGLE:g} "
-                         "in size (angles repeat every 2π ≈ 6.283)")
-    return v
-
-
-def _drawn_angle(a: float) -> float:
-    """The turn drawn for a rotation by ``a``: reduced mod 2π (sign kept; a whole turn stays one turn)."""
-    r = math.fmod(a, 2 * math.pi)
-    return math.copysign(2 * math.pi, a) if abs(r) < 1e-12 and a != 0 else r
+def _circular_gap(a: float, b: float) -> float:
+    """Distance between two azimuths on the circle (0 for 0 and 2π)."""
+    return abs((a - b + math.pi) % (2 * math.pi) - math.pi)
 
 
 # --------------------------------------------------------------------------- formatting
@@ -292,41 +267,79 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
         (at most 5 qubits). Bad input raises ``ValueError``.
     seed : seed of the ``numpy.random.default_rng`` used by :meth:`measure`.
     animate : in a running Jupyter kernel, move the arrow along each rotation's arc.
+    simple : start in simple mode (the :attr:`simple` trait): no noise controls and no
+        purity/entropy in the readout, for lessons that have not taught mixed states yet.
 
     Read back ``state`` (``Statevector``/``DensityMatrix``), ``circuit`` (what was applied
     since the start state, as a ``QuantumCircuit``), ``start_state`` and ``bloch_vectors``
     (``(n, 3)`` array). Methods mirror the buttons: :meth:`apply`, :meth:`undo`,
     :meth:`reset`, :meth:`set_angles`, :meth:`set_state`, :meth:`apply_channel`,
-    :meth:`measure`.
+    :meth:`measure`. The state itself lives in :attr:`model`, a widget-free
+    :class:`~qmlwidgets.bloch_model.BlochModel`; this widget is its view.
+
+    State (traitlets)
+    -----------------
+    Kernel-side traits (nothing extra is sent to the page); ``observe`` and ``traitlets.link``
+    work on them, and each fires once per change, whichever way the change came (a control in
+    the page, a method, a trait set, undo, reset):
+
+    - ``selected_qubit`` (int): the qubit the buttons and sliders act on (the "act on" dropdown).
+    - ``theta`` (float in [0, π]), ``phi`` (float in [0, 2π)): polar angle and azimuth of the
+      selected qubit's Bloch vector (the θ, φ sliders). Setting them is :meth:`set_angles`
+      (consecutive sets merge into one undo step, like a slider drag); ``phi`` keeps its value
+      on the z axis, where the azimuth is undefined, and both keep theirs while the qubit has
+      no direction (a Bloch vector of length 0), where setting them is refused.
+    - ``basis`` (``'Z'``, ``'X'`` or ``'Y'``): the measurement basis of the histogram.
+    - ``simple`` (bool): hide the noise controls and the purity/entropy readout.
+    - ``bloch_vectors`` (read-only ``(n, 3)`` ndarray) and ``history`` (read-only tuple of the
+      operations applied since the start state, as in :attr:`BlochModel.history`).
+
+    Setting a trait to a bad value raises ``traitlets.TraitError`` naming the trait and what is
+    expected, and the explorer keeps its last good state; setting a read-only trait raises
+    ``TraitError`` too. The methods raise ``ValueError`` as before.
 
     >>> w = BlochExplorer([1, 1] / np.sqrt(2), seed=7)
     >>> w.apply("rz", angle=np.pi / 2)
     >>> w.bloch_vectors.round(3) + 0.0          # |+> turned a quarter turn about z: |+i>
     array([[0., 1., 0.]])
+    >>> seen = []
+    >>> w.observe(lambda change: seen.append(round(change["new"], 3)), "phi")
+    >>> w.phi = np.pi                           # same as w.set_angles(w.theta, np.pi)
+    >>> w.undo(); seen
+    True
+    [3.142, 1.571]
+    >>> import traitlets
+    >>> twin = BlochExplorer([1, 1] / np.sqrt(2))
+    >>> _ = traitlets.link((w, "theta"), (twin, "theta"))
+    >>> w.apply("rx", angle=np.pi / 4)          # |+i> tilts up to θ = π/4 ...
+    >>> round(twin.theta, 3), twin.bloch_vectors.round(3) + 0.0   # ... and the twin follows
+    (0.785, array([[0.707, 0.   , 0.707]]))
     """
 
-    def __init__(self, state: Any = None, *, seed: int | None = 1234, animate: bool = True) -> None:
-        arr = self._read_state(state, "state")
+    selected_qubit = T.Any(0, help="Qubit (int) the buttons, sliders, theta and phi act on.").tag(sync=False)
+    theta = T.Float(0.0, help="Polar angle θ in [0, π] of the selected qubit's Bloch vector (rad).").tag(sync=False)
+    phi = T.Float(0.0, help="Azimuth φ in [0, 2π) of the selected qubit's Bloch vector (rad); kept on the z axis."
+                  ).tag(sync=False)
+    basis = T.Unicode("Z", help="Measurement basis of the histogram: 'Z', 'X' or 'Y'.").tag(sync=False)
+    simple = T.Bool(False, help="Simple mode: no noise controls, no purity/entropy readout.").tag(sync=False)
+    bloch_vectors = T.Any(read_only=True, help="Read-only (n, 3) ndarray: row q is qubit q's reduced Bloch vector."
+                          ).tag(sync=False)
+    history = T.Tuple(read_only=True, help="Read-only tuple of the operations applied since the start state."
+                      ).tag(sync=False)
+
+    def __init__(self, state: Any = None, *, seed: int | None = 1234, animate: bool = True,
+                 simple: bool = False) -> None:
+        self.model = BlochModel(state, seed=seed)
         super().__init__()
-        self.seed = seed
         self.animate = bool(animate)
         self.animation_steps = 4  # frames of a gate's arc animation (3 intermediate + the final view)
         self.animation_delay = 0.06  # seconds between frames: a gate turns in ~0.2 s (each frame is a 3-D redraw)
         self.drag_interval = 0.08  # seconds: slider values from the page are applied at most this often
         self._drag_timer: asyncio.TimerHandle | None = None
         self._last_drag = 0.0
-        self._rng = np.random.default_rng(seed)
-        self._initial = arr
-        n = S.num_qubits(arr)
-        self._snap = _Snapshot(arr, arr, (), ((),) * n, None)
-        self._undo: list[_Snapshot] = []
-        self._selected = 0
-        self._basis = "Z"
-        self.last_counts: dict[str, int] | None = None
-        self._last_measure: tuple[str, int] | None = None  # (basis, shots) drawn in the histogram
-        self._syncing = False
+        n = self.model.num_qubits
         self._anim_task: asyncio.Task | None = None
-        self._vectors = S.bloch_vectors(arr)
+        self._vectors = self.model.bloch_vectors
         self._build_controls()
         self._build_figure(n)
         self._build_histogram(n)
@@ -342,29 +355,30 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
         self._arrange(n)
         self.layout.width = "100%"
         self._page_fit = fit_to_page(self, _SLIDER_NAMES)  # re-fits the figures to the cell; names sliders
+        self.simple = bool(simple)
         self._refresh()
+        self._sync_traits()
 
     # ------------------------------------------------------------------ public read-back
     @property
+    def seed(self) -> int | None:
+        """Seed of the random generator behind :meth:`measure` (the model's)."""
+        return self.model.seed
+
+    @property
     def num_qubits(self) -> int:
         """Number of qubits of the current state."""
-        return S.num_qubits(self._snap.state)
+        return self.model.num_qubits
 
     @property
     def state(self) -> Statevector | DensityMatrix:
         """Current state: a ``Statevector`` (pure, no noise applied) or a ``DensityMatrix``."""
-        from qiskit.quantum_info import DensityMatrix, Statevector
-
-        a = self._snap.state
-        return Statevector(a.copy()) if a.ndim == 1 else DensityMatrix(a.copy())
+        return self.model.state
 
     @property
     def start_state(self) -> Statevector | DensityMatrix:
         """State the :attr:`circuit` starts from (set by the constructor, :meth:`set_state`, :meth:`reset`)."""
-        from qiskit.quantum_info import DensityMatrix, Statevector
-
-        a = self._snap.start
-        return Statevector(a.copy()) if a.ndim == 1 else DensityMatrix(a.copy())
+        return self.model.start_state
 
     @property
     def circuit(self) -> QuantumCircuit:
@@ -373,59 +387,28 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
         ``DensityMatrix(w.start_state).evolve(w.circuit)`` reproduces ``w.state``; without
         noise, ``w.start_state.evolve(w.circuit)`` does too (global phase included).
         """
-        from qiskit import QuantumCircuit
-        from qiskit.circuit.library import RVGate
-        from qiskit.quantum_info import Kraus
-
-        qc = QuantumCircuit(self.num_qubits)
-        for op in self._snap.ops:
-            if op[0] == "gate":
-                _, name, q, angle = op
-                if angle is None:
-                    getattr(qc, name)(q)
-                else:
-                    getattr(qc, name)(angle, q)
-            elif op[0] == "rv":
-                qc.append(RVGate(*op[2]), [op[1]])
-            else:
-                _, name, q, p = op
-                inst = Kraus(S.kraus_operators(name, p)).to_instruction()
-                inst.label = f"{name}({p:.3g})"
-                qc.append(inst, [q])
-        return qc
+        return self.model.circuit
 
     @property
-    def bloch_vectors(self) -> np.ndarray:
-        """Reduced Bloch vector of every qubit, shape ``(n, 3)`` (row q = qubit q)."""
-        return self._vectors.copy()
-
-    @property
-    def selected_qubit(self) -> int:
-        """Qubit the buttons and sliders act on (the dropdown)."""
-        return self._selected
-
-    @selected_qubit.setter
-    def selected_qubit(self, qubit: int) -> None:
-        q = self._check_qubit(qubit)
-        self._selected = q
-        if self.qubit_dropdown.value != q:
-            self.qubit_dropdown.value = q  # observer syncs the sliders
-        self._sync_sliders()
+    def last_counts(self) -> dict[str, int] | None:
+        """Counts of the last :meth:`measure` (None after any change of state)."""
+        return self.model.last_counts
 
     @property
     def can_undo(self) -> bool:
         """True if :meth:`undo` has something to undo."""
-        return bool(self._undo)
+        return self.model.can_undo
 
     def trace_index(self, qubit: int, kind: str) -> int:
         """Index in ``figure.data`` of a qubit's trace; ``kind`` in
         wireframe, axes, labels, trail, arc, arrow, head."""
-        return self._check_qubit(qubit) * _K + _KINDS.index(kind)
+        return self.model.check_qubit(qubit) * _K + _KINDS.index(kind)
 
     def __repr__(self) -> str:
         n = self.num_qubits
-        gates = sum(op[0] != "channel" for op in self._snap.ops)
-        channels = len(self._snap.ops) - gates
+        ops = self.model.history
+        gates = sum(op[0] != "channel" for op in ops)
+        channels = len(ops) - gates
         what = f"{gates} gate{'s' * (gates != 1)}"
         if channels:
             what += f" + {channels} channel{'s' * (channels != 1)}"
@@ -438,16 +421,8 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
         >>> w = BlochExplorer(); w.apply("x"); w.bloch_vectors.round(3) + 0.0
         array([[ 0.,  0., -1.]])
         """
-        q = self._check_qubit(qubit)
-        key = S.gate_name(gate)
-        if angle is not None:
-            angle = _bounded_angle(angle, f"{key} angle")
-        axis, ang = S.gate_axis_angle(key, angle)
-        u = S.gate_matrix(key, angle)
-        new = S.apply_unitary(self._snap.state, u, q)
-        path = S.rotation_path(self._vectors[q], axis, _drawn_angle(ang))
-        op = ("gate", key, q, None if not S.takes_angle(key) else float(ang))
-        self._commit(new, op, q, path)
+        self.model.apply(gate, qubit, angle)
+        self._show(animate=True)
 
     def apply_channel(self, name: str, strength: float, qubit: int = 0) -> None:
         """Apply a noise channel (depolarizing, amplitude_damping, dephasing) of ``strength`` in [0, 1].
@@ -456,12 +431,8 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
         >>> w.bloch_vectors.round(3) + 0.0
         array([[0.5, 0. , 0. ]])
         """
-        q = self._check_qubit(qubit)
-        key = S.channel_name(name)
-        p = S.check_strength(strength)
-        new = S.apply_channel(self._snap.state, key, p, q)
-        path = S.channel_path(self._vectors[q], key, p)
-        self._commit(new, ("channel", key, q, p), q, path)
+        self.model.apply_channel(name, strength, qubit)
+        self._show(animate=True)
 
     def set_angles(self, theta: float, phi: float, qubit: int | None = None) -> None:
         """Point ``qubit``'s Bloch vector (default: the selected one) at polar angle ``theta``, azimuth ``phi``.
@@ -473,48 +444,25 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
         >>> w = BlochExplorer(); w.set_angles(np.pi / 2, np.pi / 2); w.bloch_vectors.round(3) + 0.0
         array([[0., 1., 0.]])
         """
-        q = self._selected if qubit is None else self._check_qubit(qubit)
-        th, ph = _bounded_angle(theta, "theta"), _bounded_angle(phi, "phi")
-        target = np.array([np.sin(th) * np.cos(ph), np.sin(th) * np.sin(ph), np.cos(th)])
-        dragging = self._snap.drag == q and bool(self._undo)
-        base = self._undo[-1] if dragging else self._snap
-        r = S.bloch_vectors(base.state)[q] if dragging else self._vectors[q]
-        if np.linalg.norm(r) < _ZERO_LENGTH:
-            raise ValueError(f"qubit {q} has a Bloch vector of length 0 (maximally mixed or maximally entangled), "
-                             "so it has no direction to set; apply gates, undo or set a new state instead")
-        axis, ang = S.rotation_between(r, target)
-        if ang < 1e-12:
-            if dragging:  # dragged back to where it started: drop the merged step
-                self._snap = self._undo.pop()
-                self._after_change(sync=False)
-            return
-        new = S.apply_unitary(base.state, S.unitary_from_axis_angle(axis, ang), q)
-        path = S.rotation_path(r, axis, ang)
-        op = ("rv", q, tuple(float(c) for c in axis * ang))
-        self._commit(new, op, q, path, base=base, drag=q, sync=False, animate=False)  # a drag follows the pointer
-        self._sync_sliders(only_if_not_dragging=True)
+        if self.model.set_angles(theta, phi, qubit):
+            self._show(sync_sliders=False)  # a drag follows the pointer: no animation
+            self._sync_sliders(only_if_not_dragging=True)
 
     def set_state(self, state: Any) -> None:
         """Start from a new state (same inputs as the constructor); clears the circuit and trail. Undoable."""
-        arr = self._read_state(state, "state")
-        self._push()
-        n = S.num_qubits(arr)
-        self._snap = _Snapshot(arr, arr, (), ((),) * n, None)
-        self._after_change()
+        self.model.set_state(state)
+        self._show()
 
     def reset(self) -> None:
         """Go back to the constructor's state; clears the circuit and trail. Undoable."""
-        self._push()
-        n = S.num_qubits(self._initial)
-        self._snap = _Snapshot(self._initial, self._initial, (), ((),) * n, None)
-        self._after_change()
+        self.model.reset()
+        self._show()
 
     def undo(self) -> bool:
         """Undo the last action (gate, channel, angle drag, set_state, reset); False if nothing to undo."""
-        if not self._undo:
+        if not self.model.undo():
             return False
-        self._snap = self._undo.pop()
-        self._after_change()
+        self._show()
         return True
 
     def measure(self, shots: int = 1000, basis: str = "Z") -> dict[str, int]:
@@ -522,67 +470,125 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
 
         Keys are Qiskit-style bitstrings (qubit 0 rightmost); bit 0 means |0>, |+> or |+i>.
         The state is not collapsed: this shows the statistics of repeated preparations.
+        Sets the :attr:`basis` trait to ``basis``.
 
         >>> BlochExplorer([1, 1] / np.sqrt(2), seed=1).measure(100, "X")
         {'0': 100}
         """
-        b = str(basis).strip().upper()
-        if b not in S.BASES:
-            raise ValueError(f"basis {basis!r} is not valid; expected 'Z', 'X' or 'Y'")
-        if isinstance(shots, bool) or not isinstance(shots, (int, np.integer)) or not 1 <= shots <= 10**7:
-            raise ValueError(f"shots={shots!r} is not valid; expected a whole number from 1 to 10**7")
-        probs = S.measurement_probabilities(self._snap.state, b)
-        counts = S.sample_counts(probs, int(shots), self._rng)
-        self.last_counts = counts
-        self._last_measure = (b, int(shots))
-        if self.basis_buttons.value != b:
-            self._basis = b
-            self._syncing = True
-            try:
-                self.basis_buttons.value = b
-            finally:
-                self._syncing = False
-        self._basis = b
+        counts = self.model.measure(shots, basis)
+        self.basis = self.model.check_basis(basis)
         self._draw_histogram()
         return counts
 
-    # ------------------------------------------------------------------ internals: model
-    @staticmethod
-    def _read_state(state: Any, name: str) -> np.ndarray:
-        if state is None:
-            return np.array([1, 0], dtype=complex)
-        return S.as_state_array(state, max_qubits=MAX_QUBITS, name=name)
+    # ------------------------------------------------------------------ traits: validation and effects
+    @T.validate("selected_qubit")
+    def _valid_selected(self, proposal: Any) -> int:
+        try:
+            return self.model.check_qubit(proposal.value, "selected_qubit")
+        except ValueError as exc:
+            raise T.TraitError(str(exc)) from None
 
-    def _check_qubit(self, qubit: Any) -> int:
-        n = self.num_qubits
-        if isinstance(qubit, bool) or not isinstance(qubit, (int, np.integer)) or not 0 <= qubit < n:
-            raise ValueError(f"qubit={qubit!r} is not valid; expected an integer from 0 to {n - 1}")
-        return int(qubit)
+    @T.observe("selected_qubit")
+    def _selected_changed(self, change: Any) -> None:
+        self.model.selected_qubit = change.new
+        if self.qubit_dropdown.value != change.new:
+            self.qubit_dropdown.value = change.new  # its observer sees the model's selection: no-op
+        self._refresh()
+        self._sync_traits()
 
-    def _push(self) -> None:
-        self._undo.append(self._snap)
-        if len(self._undo) > _UNDO_DEPTH:
-            del self._undo[0]
+    @T.validate("theta", "phi")
+    def _valid_angle(self, proposal: Any) -> float:
+        name, v = proposal.trait.name, proposal.value
+        if not math.isfinite(v):
+            raise T.TraitError(f"{name}={v!r} is not valid; expected a finite angle in radians")
+        if name == "theta" and not 0.0 <= v <= math.pi:
+            raise T.TraitError(f"theta={v!r} is not valid; expected a polar angle in [0, π] radians "
+                               "(0 = |0⟩, π = |1⟩)")
+        if name == "phi":
+            if abs(v) > MAX_ANGLE:
+                raise T.TraitError(f"phi={v!r} is too large; expected an azimuth in radians, e.g. in [0, 2π)")
+            v = v % (2 * math.pi)
+            v = 0.0 if v >= 2 * math.pi else v
+        if self.model.angles() is None:
+            q = self.model.selected_qubit
+            raise T.TraitError(f"{name}: qubit {q} has a Bloch vector of length 0 (maximally mixed or maximally "
+                               "entangled), so it has no direction to set; apply gates, undo or set a new state")
+        return v
 
-    def _commit(self, new: np.ndarray, op: tuple, q: int, path: np.ndarray, *, base: _Snapshot | None = None,
-                drag: int | None = None, sync: bool = True, animate: bool = True) -> None:
-        if base is None or base is self._snap:
-            base = self._snap
-            self._push()
-        trails = list(base.trails)
-        trails[q] = (base.trails[q] + (path,))[-_TRAIL_SEGMENTS:]
-        self._snap = _Snapshot(new, base.start, base.ops + (op,), tuple(trails), (q, path), drag)
-        self._after_change(sync=sync)
-        if animate and self.animate and len(path) > 2:
-            self._start_animation(q, path)
+    @T.observe("theta", "phi")
+    def _angles_changed(self, change: Any) -> None:
+        if self._angles_match(self.theta, self.phi):
+            return  # the model already points there (this trait was synced from it)
+        token = self.model.save()
+        try:
+            self.set_angles(self.theta, self.phi)
+        except Exception as exc:  # validated above, so not expected: keep the last good state all the same
+            self._restore((token, self.basis))
+            self.set_trait(change.name, change.old)
+            raise T.TraitError(f"{change.name}={change.new!r}: {exc}") from exc
+
+    @T.validate("basis")
+    def _valid_basis(self, proposal: Any) -> str:
+        try:
+            return self.model.check_basis(proposal.value)
+        except ValueError as exc:
+            raise T.TraitError(str(exc)) from None
+
+    @T.observe("basis")
+    def _basis_changed(self, change: Any) -> None:
+        self.basis_buttons.value = change.new  # its observer sets this trait again: equal, no event
+        self._draw_histogram()
+
+    @T.observe("simple")
+    def _simple_changed(self, change: Any) -> None:
+        self._noise_row.layout.display = "none" if change.new else None
+        if hasattr(self, "readout"):
+            self._draw_readout()
+
+    @T.validate("bloch_vectors")
+    def _valid_vectors(self, proposal: Any) -> np.ndarray:
+        a = np.array(proposal.value, dtype=float)  # a fresh copy, read-only so the trait's value can't drift
+        a.setflags(write=False)
+        return a
+
+    def _angles_match(self, theta: float, phi: float) -> bool:
+        """True if the selected qubit already points at ``(theta, phi)`` (any ``phi`` on the z axis)."""
+        ang = self.model.angles()
+        if ang is None:
+            return True
+        th, ph = ang
+        return abs(th - theta) <= _ANGLE_TOL and (abs(math.sin(th)) <= 1e-6 or _circular_gap(ph, phi) <= _ANGLE_TOL)
+
+    def _sync_traits(self) -> None:
+        """Set each trait that differs from the model (once; traitlets ignores equal values)."""
+        m = self.model
+        with self.hold_trait_notifications():
+            if self.history != m.history:
+                self.set_trait("history", m.history)
+            vecs = self._vectors
+            old = self.bloch_vectors
+            if old is None or old.shape != vecs.shape or not np.array_equal(old, vecs):
+                self.set_trait("bloch_vectors", vecs)
+            if self.selected_qubit != m.selected_qubit:
+                self.selected_qubit = m.selected_qubit
+            ang = m.angles()
+            if ang is not None:
+                th, ph = ang
+                if abs(th - self.theta) > _ANGLE_TOL:
+                    self.theta = th
+                if abs(math.sin(th)) > 1e-6 and _circular_gap(ph, self.phi) > _ANGLE_TOL:
+                    self.phi = ph
+
+    def _show(self, *, animate: bool = False, sync_sliders: bool = True) -> None:
+        """Show the model's new state: message, figure, readouts, traits, then the arc animation."""
+        self.message.value = ""
+        self._refresh(sync=sync_sliders)
+        self._sync_traits()
+        arc = self.model.snapshot.arc
+        if animate and self.animate and arc is not None and len(arc[1]) > 2:
+            self._start_animation(*arc)
         elif self._anim_task is not None and not self._anim_task.done():
             self._anim_task.cancel()  # its last frame draws the current arrow
-
-    def _after_change(self, sync: bool = True) -> None:
-        self.message.value = ""
-        self.last_counts = None
-        self._last_measure = None
-        self._refresh(sync=sync)
 
     # ------------------------------------------------------------------ internals: view
     def _build_controls(self) -> None:
@@ -643,11 +649,14 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
         g = self.gate_buttons
         self._qubit_row = W.HBox([self.qubit_dropdown], layout=W.Layout(display="none"))
         row = W.Layout(flex_flow="row wrap")
+        # the noise row's own layout: simple mode hides it (display none) without touching the others
+        self._noise_row = W.HBox([self.channel_dropdown, self.strength_slider, self.channel_button],
+                                 layout=W.Layout(flex_flow="row wrap"))
         self._controls = W.VBox([
             W.HBox([self._qubit_row, self.theta_slider, self.phi_slider], layout=row),
             W.HBox([g[k] for _, k in _GATE_BUTTONS] + [self.undo_button, self.reset_button], layout=row),
             W.HBox([g[k] for _, k in _ROTATION_BUTTONS] + [self.angle_slider], layout=row),
-            W.HBox([self.channel_dropdown, self.strength_slider, self.channel_button], layout=row),
+            self._noise_row,
             W.HBox([self.state_text, self.state_button], layout=row),
             W.HBox([self.shots_input, self.basis_buttons, self.measure_button], layout=row),
         ])
@@ -702,13 +711,11 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
         self._drawn: list[tuple | None] = [None] * n
         self._titled_selection: int | None = None
         opts = [(f"qubit {q}", q) for q in range(n)]
-        self._syncing = True
-        try:
-            self._selected = min(self._selected, n - 1)
+        # new options reset the dropdown's value; holding its events reports only the final value
+        # (the model's selection), which its observer ignores (``_sync_traits`` sets the trait)
+        with self.qubit_dropdown.hold_trait_notifications():
             self.qubit_dropdown.options = opts
-            self.qubit_dropdown.value = self._selected
-        finally:
-            self._syncing = False
+            self.qubit_dropdown.value = self.model.selected_qubit
         self._qubit_row.layout.display = "none" if n == 1 else None
 
     def _build_histogram(self, n: int) -> None:
@@ -755,13 +762,13 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
 
     def _refresh(self, sync: bool = True) -> None:
         """Redraw whatever differs from the current snapshot."""
-        snap = self._snap
-        n = S.num_qubits(snap.state)
+        snap = self.model.snapshot
+        n = snap.num_qubits
         if n != self._n_drawn:
             self._build_figure(n)
             self._build_histogram(n)
             self._arrange(n)
-        vecs = S.bloch_vectors(snap.state)
+        vecs = self.model.bloch_vectors
         self._vectors = vecs
         arc_q, arc_path = snap.arc if snap.arc else (None, None)
         lines: list[tuple[int, Any]] = []  # (trace index, (m, 3) points) for trail / arc / shaft
@@ -781,7 +788,7 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
         if lines or heads:
             with self.figure.batch_update():
                 self._restyle(lines, heads)
-        if self._titled_selection != self._selected:
+        if self._titled_selection != self.model.selected_qubit:
             self._draw_titles()
         self._draw_readout()
         self._draw_histogram()
@@ -808,38 +815,43 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
 
     def _draw_titles(self) -> None:
         n = self._n_drawn
-        texts = {f"annotations[{q}].text": ("" if n == 1 else f"<b>qubit {q} ◀</b>" if q == self._selected
+        sel = self.model.selected_qubit
+        texts = {f"annotations[{q}].text": ("" if n == 1 else f"<b>qubit {q} ◀</b>" if q == sel
                                             else f"qubit {q}") for q in range(n)}
         self.figure.plotly_relayout(texts)
-        self._titled_selection = self._selected
+        self._titled_selection = sel
 
     def _draw_arrow(self, q: int, r: np.ndarray) -> None:
         self._restyle([(q * _K + 5, np.array([[0.0, 0.0, 0.0], r]))], [(q, r)])
 
     def _draw_readout(self) -> None:
-        a = self._snap.state
+        a = self.model.state_array
         n = S.num_qubits(a)
         vecs = self._vectors
         pure = a.ndim == 1
-        pur = S.purity(a)
-        head = (f"<b>{n} qubit{'s' * (n != 1)} · {'pure state' if pure else 'density matrix'}</b> · "
-                f"purity Tr ρ² = {_f(pur)}")
+        simple = self.simple  # simple mode: no purity / entropy (not taught yet where it is used)
+        head = f"<b>{n} qubit{'s' * (n != 1)} · {'pure state' if pure else 'density matrix'}</b>"
+        if not simple:
+            head += f" · purity Tr ρ² = {_f(S.purity(a))}"
         rows = []
         for q, r in enumerate(vecs.tolist()):
             length = math.sqrt(r[0] ** 2 + r[1] ** 2 + r[2] ** 2)
-            if length > _ZERO_LENGTH:
+            if length > ZERO_LENGTH:
                 th, ph = S.angles_from_bloch(r)
                 ang = f"<td>{_angle(th)}</td><td>{_angle(ph) if abs(math.sin(th)) > 1e-9 else 'any'}</td>"
             else:
                 ang = "<td>—</td><td>—</td>"
-            pq = (1 + length**2) / 2
-            ent = max(0.0, -sum(lam * math.log2(lam) for lam in ((1 + length) / 2, (1 - length) / 2) if lam > 0))
             cells = "".join(f"<td>{_f(c)}</td>" for c in r)
-            rows.append(f"<tr><td>{q}</td>{cells}<td>{_f(length)}</td>{ang}<td>{_f(pq)}</td>"
-                        f"<td>{_f(ent)}</td></tr>")
+            mixed = ""
+            if not simple:
+                pq = (1 + length**2) / 2
+                ent = max(0.0, -sum(lam * math.log2(lam) for lam in ((1 + length) / 2, (1 - length) / 2)
+                                    if lam > 0))
+                mixed = f"<td>{_f(pq)}</td><td>{_f(ent)}</td>"
+            rows.append(f"<tr><td>{q}</td>{cells}<td>{_f(length)}</td>{ang}{mixed}</tr>")
         table = ("<table class='qw-bloch'><tr><th>qubit</th><th>x</th><th>y</th><th>z</th>"
-                 "<th>|r|</th><th>θ</th><th>φ</th><th>purity</th><th>S (bits)</th></tr>" + "".join(rows)
-                 + "</table>")
+                 "<th>|r|</th><th>θ</th><th>φ</th>" + ("" if simple else "<th>purity</th><th>S (bits)</th>")
+                 + "</tr>" + "".join(rows) + "</table>")
         parts = [head, table]
         if n > 1:
             parts.append("Reduced states: |r| &lt; 1 for a qubit of a pure state means it is entangled "
@@ -873,10 +885,10 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
 
     def _draw_histogram(self) -> None:
         n = self._hist_n
-        b = self._basis
-        probs = S.measurement_probabilities(self._snap.state, b)
+        b = self.basis
+        probs = S.measurement_probabilities(self.model.state_array, b)
         zero, one = _BASIS_OUTCOMES[b]
-        counts, drawn = self.last_counts, self._last_measure
+        counts, drawn = self.model.last_counts, self.model.last_measure
         if counts is not None and drawn is not None and drawn[0] == b:
             shots: int | None = drawn[1]
         else:
@@ -913,23 +925,20 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
             self.measurement_readout.value = ""
 
     def _sync_sliders(self, only_if_not_dragging: bool = False) -> None:
-        q = self._selected
+        q = self.model.selected_qubit
         r = self._vectors[q]
         length = float(np.linalg.norm(r))
-        disabled = length < _ZERO_LENGTH
+        disabled = length < ZERO_LENGTH
         self.theta_slider.disabled = disabled
         self.phi_slider.disabled = disabled
         if disabled or (only_if_not_dragging and self._in_slider_callback):
             return
         th, ph = S.angles_from_bloch(r)
-        self._syncing = True
-        try:
-            if abs(self.theta_slider.value - th) > 1e-9:
-                self.theta_slider.value = th
-            if abs(math.sin(th)) > 1e-6 and abs(self.phi_slider.value - ph) > 1e-9:
-                self.phi_slider.value = ph
-        finally:
-            self._syncing = False
+        # the sliders' observers see a value equal to the model's angles and do nothing (see _on_angle_slider)
+        if abs(self.theta_slider.value - th) > _ANGLE_TOL:
+            self.theta_slider.value = th
+        if abs(math.sin(th)) > 1e-6 and abs(self.phi_slider.value - ph) > _ANGLE_TOL:
+            self.phi_slider.value = ph
 
     _in_slider_callback = False
 
@@ -957,42 +966,38 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
     # ------------------------------------------------------------------ UI callbacks
     def _ui(self, fn, *args) -> bool:
         """Run a UI action. Any error goes to ``message`` and the last good state is restored."""
-        saved = (self._snap, list(self._undo), self.last_counts, self._last_measure, self._basis, self._selected)
+        saved = (self.model.save(), self.basis)
         try:
             fn(*args)
         except Exception as exc:  # a callback must never raise into the front end
-            text = str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"
+            text = str(exc) if isinstance(exc, (ValueError, T.TraitError)) else f"{type(exc).__name__}: {exc}"
             self._restore(saved)
             self.message.value = (f"<span style='color:#b00020' role='alert'>⚠ {html.escape(text[:500])}</span>")
             return False
         return True
 
     def _restore(self, saved: tuple) -> None:
-        """Put the model and every view back on a saved (snapshot, undo, counts, measure, basis)."""
-        snap, undo, counts, measure, basis, selected = saved
-        changed = self._snap is not snap
-        self._selected = min(selected, S.num_qubits(snap.state) - 1)
-        self._snap, self._undo[:] = snap, undo
-        self.last_counts, self._last_measure, self._basis = counts, measure, basis
+        """Put the model and every view back on a saved (model token, basis)."""
+        token, basis = saved
+        changed = self.model.snapshot is not token[0]
+        self.model.restore(token)
         try:
             if changed:
                 self._drawn = [None] * self._n_drawn  # redraw everything from the snapshot
             self._refresh()
-            self._syncing = True
-            try:
-                self.basis_buttons.value = basis
-                self.qubit_dropdown.value = self._selected
-            finally:
-                self._syncing = False
+            self._sync_traits()
+            self.basis = basis
+            self.qubit_dropdown.value = self.model.selected_qubit
+            self.basis_buttons.value = self.basis
         except Exception:  # pragma: no cover - the view could not even redraw the last good state
             pass
 
     def _on_gate(self, key: str) -> None:
         angle = self.angle_slider.value if key in ("rx", "ry", "rz") else None
-        self.apply(key, self._selected, angle)
+        self.apply(key, self.model.selected_qubit, angle)
 
     def _on_channel(self) -> None:
-        self.apply_channel(self.channel_dropdown.value, self.strength_slider.value, self._selected)
+        self.apply_channel(self.channel_dropdown.value, self.strength_slider.value, self.model.selected_qubit)
 
     def _on_measure(self) -> None:
         self.measure(int(self.shots_input.value), self.basis_buttons.value)
@@ -1005,8 +1010,13 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
         self.set_state(parse_state_text(self.state_text.value))
 
     def _on_angle_slider(self, change: dict) -> None:
-        if self._syncing:
-            return
+        owner = change.get("owner")
+        ang = self.model.angles()
+        if ang is not None:
+            th, ph = ang
+            if (abs(change["new"] - th) <= _ANGLE_TOL if owner is self.theta_slider
+                    else abs(math.sin(th)) <= 1e-6 or _circular_gap(change["new"], ph) <= _ANGLE_TOL):
+                return  # the slider shows the model's angle (set by _sync_sliders): nothing to do
         owner = change.get("owner")
         from_page = owner is not None and "value" in (getattr(owner, "_property_lock", None) or {})
         if from_page and self._defer_drag():
@@ -1039,24 +1049,13 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
     def _apply_sliders(self) -> None:
         self._in_slider_callback = True
         try:
-            self._ui(self.set_angles, self.theta_slider.value, self.phi_slider.value, self._selected)
+            self._ui(self.set_angles, self.theta_slider.value, self.phi_slider.value, self.model.selected_qubit)
         finally:
             self._in_slider_callback = False
 
     def _on_select(self, change: dict) -> None:
-        if not self._syncing:
-            self._ui(self._select, change["new"])
-
-    def _select(self, qubit: Any) -> None:
-        self._selected = self._check_qubit(qubit)
-        self._refresh()
+        if change["new"] != self.model.selected_qubit:  # else an echo of the model (e.g. new options)
+            self._ui(setattr, self, "selected_qubit", change["new"])
 
     def _on_basis(self, change: dict) -> None:
-        if not self._syncing:
-            self._ui(self._set_basis, change["new"])
-
-    def _set_basis(self, basis: Any) -> None:
-        if basis not in S.BASES:
-            raise ValueError(f"basis {basis!r} is not valid; pick Z, X or Y")
-        self._basis = basis
-        self._draw_histogram()
+        self._ui(setattr, self, "basis", change["new"])

@@ -408,10 +408,10 @@ def test_set_state_with_another_qubit_count_rebuilds_and_undoes():
 def test_bad_input_raises_and_keeps_the_last_good_state(call, match):
     w = BlochExplorer()
     w.apply("h")
-    before = (w.state, w.circuit.size(), len(w._undo), xyz(trace(w, "trail")).shape)
+    before = (w.state, w.circuit.size(), len(w.model.undo_stack), xyz(trace(w, "trail")).shape)
     with pytest.raises(ValueError, match=match):
         call(w)
-    assert (w.state, w.circuit.size(), len(w._undo), xyz(trace(w, "trail")).shape) == before
+    assert (w.state, w.circuit.size(), len(w.model.undo_stack), xyz(trace(w, "trail")).shape) == before
     assert_figure_shows_state(w)
 
 
@@ -559,7 +559,7 @@ def test_huge_rotation_angle_draws_an_arc_of_at_most_one_turn():
 def test_any_error_in_a_callback_is_shown_and_the_last_good_state_kept(monkeypatch):
     w = BlochExplorer()
     w.apply("h")
-    before, undo = w.state.data.copy(), len(w._undo)
+    before, undo = w.state.data.copy(), len(w.model.undo_stack)
 
     def boom(*a, **k):
         raise RuntimeError("simulated failure")
@@ -567,7 +567,7 @@ def test_any_error_in_a_callback_is_shown_and_the_last_good_state_kept(monkeypat
     monkeypatch.setattr(S, "rotation_path", boom)
     w.gate_buttons["x"].click()
     assert "RuntimeError: simulated failure" in w.message.value
-    assert np.allclose(w.state.data, before) and len(w._undo) == undo
+    assert np.allclose(w.state.data, before) and len(w.model.undo_stack) == undo
     assert_figure_shows_state(w)
     monkeypatch.undo()
     w.gate_buttons["x"].click()  # works again afterwards

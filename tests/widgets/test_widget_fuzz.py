@@ -49,7 +49,7 @@ def _no_callback_errors(caplog) -> None:
 
 
 def _assert_bloch_ok(w: BlochExplorer) -> None:
-    a = w._snap.state
+    a = w.model.state_array
     norm = np.linalg.norm(a) if a.ndim == 1 else np.trace(a).real
     assert math.isclose(norm, 1.0, rel_tol=1e-6)
     assert np.isfinite(w.bloch_vectors).all()
