@@ -24,7 +24,7 @@ _LAZY = {
     "BarrenPlateauView": "qmlwidgets.widgets.landscape",
     "SliderPlot": "qmlwidgets.widgets.sliderplot",
 }
-_SUBMODULES = {"engine", "states", "circuit_model", "landscape", "landscape_model", "reconstruct", "optimizers", "ties",
+_SUBMODULES = {"engine", "states", "bloch_model", "circuit_model", "landscape", "landscape_model", "reconstruct", "optimizers", "ties",
                "validate", "widgets"}
 
 __all__ = sorted(_LAZY) + sorted(_SUBMODULES)
