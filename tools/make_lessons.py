@@ -125,17 +125,10 @@ REVEAL_PLACEHOLDER = ("🙈 Output folded so it does not give the answer away: m
 
 
 def _set_hidden(cell: nbformat.NotebookNode, hidden: bool) -> None:
-    """Tag (or untag) a code cell as a reveal cell; a tagged cell's outputs become the placeholder."""
-    meta = cell.setdefault("metadata", {})
-    tags = [t for t in meta.get("tags", []) if t not in (REVEAL_TAG, _NBVAL_IGNORE)]
+    """Tag a code cell of a fresh student copy as a reveal cell (its own tags, from the solution, stay)."""
     if hidden:
-        tags += [REVEAL_TAG, _NBVAL_IGNORE]
-        if cell.get("outputs"):
-            cell.outputs = placeholder_outputs()
-    if tags:
-        meta["tags"] = tags
-    else:
-        meta.pop("tags", None)
+        tags = cell.setdefault("metadata", {}).setdefault("tags", [])
+        tags += [t for t in (REVEAL_TAG, _NBVAL_IGNORE) if t not in tags]
 
 
 def placeholder_outputs() -> list:
@@ -172,6 +165,11 @@ def student_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return out
 
 
+def tags(nb: nbformat.NotebookNode) -> list[list[str]]:
+    """Per cell: its tags."""
+    return [list(c.get("metadata", {}).get("tags", [])) for c in nb.cells]
+
+
 def collapsed(nb: nbformat.NotebookNode) -> list[bool]:
     """Per cell: is it a reveal cell whose stored output a student copy folds?"""
     return [REVEAL_TAG in c.get("metadata", {}).get("tags", []) for c in nb.cells]
@@ -196,8 +194,9 @@ def out_of_sync(root: Path = ROOT) -> list[str]:
             have_nb = nbformat.read(les[name], as_version=4)
             if sources(want_nb) != sources(have_nb):
                 problems.append(f"{name}: lessons/ copy differs from what solutions/ generates")
-            elif collapsed(want_nb) != collapsed(have_nb):
-                problems.append(f"{name}: lessons/ copy folds other reveal cells than solutions/ generates")
+            elif tags(want_nb) != tags(have_nb):
+                problems.append(f"{name}: lessons/ copy has other cell tags (e.g. folded reveal cells) than "
+                                "solutions/ generates")
     return problems
 
 
@@ -220,11 +219,12 @@ def main(argv: list[str] | None = None) -> int:
         if target.exists():
             stored = nbformat.read(target, as_version=4)
             if sources(stored) == sources(student):  # unchanged: keep its stored outputs
-                if collapsed(stored) != collapsed(student):
+                if tags(stored) != tags(student):
                     for have, want in zip(stored.cells, student.cells):
-                        if have.cell_type == "code":
-                            _set_hidden(have, collapsed(nbformat.v4.new_notebook(cells=[want]))[0])
-                    nbformat.write(stored, target)
+                        have.metadata.pop("tags", None)
+                        if want.get("metadata", {}).get("tags"):
+                            have.metadata["tags"] = list(want.metadata.tags)
+                    nbformat.write(fold_reveals(stored), target)
                     print(f"updated the folded reveal outputs of {target.relative_to(ROOT)}")
                 continue
         nbformat.write(student, target)

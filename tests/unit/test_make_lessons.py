@@ -82,6 +82,12 @@ def _predict_reveal_notebook(between: int = 1):
     return nb
 
 
+def test_a_solution_cells_own_tags_survive_in_the_student_copy():
+    nb = _predict_reveal_notebook()
+    nb.cells[-1].metadata["tags"] = ["nbval-ignore-output"]  # e.g. a cell printing a run time
+    assert make_lessons.student_notebook(nb).cells[-1].metadata["tags"] == ["nbval-ignore-output"]
+
+
 def test_cells_between_a_prediction_and_its_reveal_are_reveal_cells_in_the_student_copy():
     student = make_lessons.student_notebook(_predict_reveal_notebook(between=2))
     assert make_lessons.collapsed(student) == [False, False, True, True, False, True, False]
@@ -109,6 +115,7 @@ def test_reveal_tags_are_part_of_the_sync_check_and_applied_to_stored_lessons(tm
     (tmp_path / "solutions").mkdir()
     (tmp_path / "lessons").mkdir()
     nb = _predict_reveal_notebook()
+    nb.cells[-1].metadata["tags"] = ["nbval-ignore-output"]  # the solution's own tag must survive
     nbformat.write(nb, tmp_path / "solutions" / "01_x.ipynb")
     stale = make_lessons.student_notebook(nb)
     for cell in stale.cells:
@@ -117,11 +124,12 @@ def test_reveal_tags_are_part_of_the_sync_check_and_applied_to_stored_lessons(tm
             cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="the answer 0.25\n")]
     nbformat.write(stale, tmp_path / "lessons" / "01_x.ipynb")
     assert make_lessons.out_of_sync(tmp_path) == [
-        "01_x.ipynb: lessons/ copy folds other reveal cells than solutions/ generates"]
+        "01_x.ipynb: lessons/ copy has other cell tags (e.g. folded reveal cells) than solutions/ generates"]
     monkeypatch.setattr(make_lessons, "ROOT", tmp_path)
     assert make_lessons.main([]) == 0
     assert make_lessons.out_of_sync(tmp_path) == []
     fixed = nbformat.read(tmp_path / "lessons" / "01_x.ipynb", as_version=4)
+    assert fixed.cells[-1].metadata["tags"] == ["nbval-ignore-output"]
     texts = ["".join(o.get("text", "") for o in c.outputs) for c in fixed.cells if c.cell_type == "code"]
     assert texts == ["the answer 0.25\n", make_lessons.REVEAL_PLACEHOLDER, make_lessons.REVEAL_PLACEHOLDER,
                      "the answer 0.25\n"]
