@@ -117,7 +117,7 @@ def add_row(name: str, t_ours: float, ours: np.ndarray, refs: dict) -> None:
 def header() -> None:
     cols = ["case", "ours ms", "StatevectorEst ms  ×", "aer ms  ×", "PL default ms  ×", "PL lightning ms  ×", "max|Δ|"]
     widths = [34, 10, 18, 18, 18, 18, 9]
-    print(" | ".join(f"{c:>{w}}" if i else f"{c:<{w}}" for i, (c, w) in enumerate(zip(cols, widths))))
+    print(" | ".join(f"{c:>{w}}" if i else f"{c:<{w}}" for i, (c, w) in enumerate(zip(cols, widths, strict=True))))
     print("-" * 160)
 
 

@@ -87,7 +87,7 @@ class Dataset:
         counts = ""
         if self.task == "classification":
             labels, n = np.unique(self.y, return_counts=True)
-            counts = ", classes " + "/".join(f"{int(a)}:{int(b)}" for a, b in zip(labels, n))
+            counts = ", classes " + "/".join(f"{int(a)}:{int(b)}" for a, b in zip(labels, n, strict=True))
         return f"Dataset({self.name!r}, {len(self)} samples, {self.num_features} features{counts})"
 
 

@@ -210,7 +210,7 @@ def fock_distribution(U: Any, inputs: Sequence[int]) -> dict[tuple[int, ...], fl
         raise ValueError("at most 6 photons in this brute-force simulation")
     amps: dict[tuple[int, ...], complex] = {}
     for outs in itertools.product(range(m), repeat=len(modes)):
-        a = np.prod([A[o, i] for o, i in zip(outs, modes)])
+        a = np.prod([A[o, i] for o, i in zip(outs, modes, strict=True)])
         key = tuple(np.bincount(outs, minlength=m).tolist())
         amps[key] = amps.get(key, 0j) + a
     norm_in = math.prod(math.factorial(c) for c in np.bincount(modes, minlength=m))

@@ -167,7 +167,7 @@ def compute_uncompute_circuit(feature_map: Any, measure: bool = True):
     name = "y" if "y" not in taken else "x_prime"
     y_vec = ParameterVector(name, len(x_params))
     qc = fm.copy()
-    qc.compose(fm.assign_parameters(dict(zip(x_params, y_vec))).inverse(), inplace=True)
+    qc.compose(fm.assign_parameters(dict(zip(x_params, y_vec, strict=True))).inverse(), inplace=True)
     qc.name = "compute_uncompute"
     if measure:
         qc.measure_all()

@@ -504,7 +504,7 @@ class VariationalClassifier(_EngineModel):
 
             fm = zz_feature_map(d, reps=1)
             values = [scale * x[i] for i in range(d)] if scale != 1.0 else list(x)
-            enc.compose(fm.assign_parameters(dict(zip(fm.parameters, values))), inplace=True)
+            enc.compose(fm.assign_parameters(dict(zip(fm.parameters, values, strict=True))), inplace=True)
         else:
             rot = enc.ry if encoding == "ry" else enc.rx
             for q in range(n):
@@ -517,7 +517,7 @@ class VariationalClassifier(_EngineModel):
             if layer == 0 or self.reupload:
                 qc.compose(enc, inplace=True)
             m = block.num_parameters
-            qc.compose(block.assign_parameters(dict(zip(block.parameters, theta[k:k + m]))),
+            qc.compose(block.assign_parameters(dict(zip(block.parameters, theta[k:k + m], strict=True))),
                        inplace=True)
             k += m
         if observable is None:

@@ -431,7 +431,7 @@ class CostTable(list):
         cells = [self.headers] + [tuple(str(v) for v in row) for row in self.rows()]
         widths = [max(len(c[i]) for c in cells) for i in range(len(self.headers))]
         lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                           for i, (c, w) in enumerate(zip(row, widths))) for row in cells]
+                           for i, (c, w) in enumerate(zip(row, widths, strict=True))) for row in cells]
         lines.insert(1, "  ".join("-" * w for w in widths))
         return "\n".join(lines)
 

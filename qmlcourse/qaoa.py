@@ -115,7 +115,7 @@ def maxcut_hamiltonian(edges: Any, num_nodes: int | None = None, weights: Any = 
     from qiskit.quantum_info import SparsePauliOp
 
     n, e, w = check_graph(edges, num_nodes, weights)
-    terms = [("ZZ", [int(i), int(j)], -0.5 * wij) for (i, j), wij in zip(e, w)]
+    terms = [("ZZ", [int(i), int(j)], -0.5 * wij) for (i, j), wij in zip(e, w, strict=True)]
     terms.append(("", [], 0.5 * float(w.sum())))
     return SparsePauliOp.from_sparse_list(terms, num_qubits=n).simplify()
 
@@ -215,7 +215,7 @@ def qaoa_circuit(edges: Any, p: int = 1, num_nodes: int | None = None, weights: 
     qc = QuantumCircuit(n, name=f"QAOA p={p}")
     qc.h(range(n))
     for layer in range(int(p)):
-        for (i, j), wij in zip(e, w):
+        for (i, j), wij in zip(e, w, strict=True):
             qc.rzz(-wij * gamma[layer], int(i), int(j))
         for q in range(n):
             qc.rx(2 * beta[layer], q)

@@ -146,7 +146,7 @@ def _measure_rounds(keys: np.ndarray, build: Any, sampler: Any) -> np.ndarray:
         groups.append(idx)
     result = sampler.run(pubs).result()
     out = np.zeros(keys.shape[0], dtype=np.uint8)
-    for res, idx in zip(result, groups):
+    for res, idx in zip(result, groups, strict=True):
         reg = next(iter(res.data.values()))
         out[idx] = np.array([int(s, 2) for s in reg.get_bitstrings()], dtype=np.uint8)
     return out
@@ -249,7 +249,7 @@ class BB84Result:
                     "yes" if kept else "-", agree if kept else ""]
             rows.append(row)
         widths = [max(len(r[j]) for r in rows) for j in range(len(head))]
-        return "\n".join("  ".join(c.rjust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
+        return "\n".join("  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows)
 
     def __repr__(self) -> str:
         eve = f", intercepted={int(self.intercepted.sum())}" if self.intercepted.any() else ""

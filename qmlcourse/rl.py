@@ -703,7 +703,7 @@ def reinforce(env: Any, policy: Any, *, episodes: int = 300, batch_size: int = 1
         rets = [discounted_returns(r, gamma) for _, _, r in trajs]
         b = float(np.mean(np.concatenate(rets))) if baseline else 0.0
         grad = np.zeros(policy.n_params)
-        for (states, actions, _), G in zip(trajs, rets):
+        for (states, actions, _), G in zip(trajs, rets, strict=True):
             grad += ((G - b)[:, None] * log_grad[states, actions]).sum(0)
         grad /= n
         p = opt.step(p, -grad)        # Adam minimises: step along -(-grad)

@@ -101,7 +101,7 @@ def counts_to_frequencies(counts: Mapping[str, int] | Sequence[int] | np.ndarray
             raise ValueError(f"counts keys must be bitstrings such as '01', got {sorted(counts)[:4]}")
         n = num_qubits if num_qubits is not None else max(len(k) for k in keys)
         arr = np.zeros(2**n)
-        for k, c in zip(keys, counts.values()):
+        for k, c in zip(keys, counts.values(), strict=True):
             i = int(k, 2)
             if i >= 2**n:
                 raise ValueError(f"bitstring {k!r} does not fit in {n} qubits")
@@ -172,7 +172,7 @@ def ket_text(state: Any, digits: int = 4) -> str:
     a = a.astype(complex)
     n = _num_qubits_of_length(len(a), "state")
     terms = []
-    for label, amp in zip(basis_labels(n), a):
+    for label, amp in zip(basis_labels(n), a, strict=True):
         sign, text = _coefficient_text(complex(amp), digits)
         if text in ("0", "0i", "(0+0i)"):
             continue
@@ -287,9 +287,9 @@ def plot_bloch_vectors(vectors: Any, labels: Sequence[str | None] | str | None =
         for (x, y, z), text in (((0, 0, d), "|0⟩"), ((0, 0, -d), "|1⟩"), ((d, 0, 0), "|+⟩"), ((-d, 0, 0), "|−⟩"),
                                 ((0, d, 0), "|+i⟩"), ((0, -d, 0), "|−i⟩")):
             ax.text(x, y, z, text, ha="center", va="center", fontsize=9, color="#444444")
-    for p, col in zip(arcs, arc_cols):
+    for p, col in zip(arcs, arc_cols, strict=True):
         ax.plot(p[:, 0], p[:, 1], p[:, 2], color=col, lw=1.6, ls="--")
-    for r, lab, col in zip(vecs, labs, cols):
+    for r, lab, col in zip(vecs, labs, cols, strict=True):
         length = float(np.linalg.norm(r))
         if length > 1e-9:
             ax.quiver(0, 0, 0, *r, color=col, lw=2.2, arrow_length_ratio=min(0.25, 0.12 / length))
@@ -339,7 +339,7 @@ def plot_bloch_circle(vectors: Any, labels: Sequence[str | None] | str | None = 
         ax.text(x, y, text, ha="center", va="center", fontsize=9, color="#444444")
     for p in _paths(paths):
         ax.plot(p[:, i], p[:, j], color="#888888", lw=1.4, ls="--")
-    for r, lab, col in zip(vecs, labs, cols):
+    for r, lab, col in zip(vecs, labs, cols, strict=True):
         x, y = r[i], r[j]
         if np.hypot(x, y) > 1e-9:
             ax.annotate("", xy=(x, y), xytext=(0, 0),
@@ -390,7 +390,7 @@ def plot_amplitudes(state: Any, *, ax: Axes | None = None, title: str | None = N
     phases = np.where(mags > atol, np.angle(a), 0.0)
     cmap = PHASE_CMAP
     norm = Normalize(-np.pi, np.pi)
-    cols = [cmap(norm(p)) if mg > atol else "#cccccc" for p, mg in zip(phases, mags)]
+    cols = [cmap(norm(p)) if mg > atol else "#cccccc" for p, mg in zip(phases, mags, strict=True)]
     if ax is None:
         _, ax = plt.subplots(figsize=(max(3.2, 0.55 * len(a) + 1.8), 2.8))
     x = np.arange(len(a))
@@ -400,7 +400,7 @@ def plot_amplitudes(state: Any, *, ax: Axes | None = None, title: str | None = N
     ax.set_ylim(0, 1.15)
     ax.set_ylabel("|amplitude|")
     if show_phases:
-        for xi, mg, p in zip(x, mags, phases):
+        for xi, mg, p in zip(x, mags, phases, strict=True):
             if mg > atol:
                 ax.text(xi, mg + 0.03, phase_text(p), ha="center", va="bottom", fontsize=8)
     if colorbar:

@@ -475,7 +475,7 @@ class CircuitModel:
             self._states = []
         else:
             same = 0
-            for a, b in zip(old[1], gates):
+            for a, b in zip(old[1], gates, strict=False):  # a common prefix: the lists may differ in length
                 if a != b:
                     break
                 same += 1

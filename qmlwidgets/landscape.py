@@ -757,13 +757,13 @@ def _scan_values(loss: Loss, point: np.ndarray, coords: list[np.ndarray],
     if use:
         axes = plan.axes or ()
         sample_at = [nodes(r, w) for w, r in axes]
-        mats = [interpolation_matrix(c, r, w) for c, (w, r) in zip(coords, axes)]
+        mats = [interpolation_matrix(c, r, w) for c, (w, r) in zip(coords, axes, strict=True)]
     else:
         sample_at, mats = coords, []
 
     def grid(ts: list[np.ndarray]) -> np.ndarray:
         g = point
-        for k, (t, d) in enumerate(zip(ts, dirs)):  # axis k varies along array axis -(k+1)
+        for k, (t, d) in enumerate(zip(ts, dirs, strict=True)):  # axis k varies along array axis -(k+1)
             shape = [1] * len(ts) + [1]
             shape[len(ts) - 1 - k] = t.size
             g = g + t.reshape(shape) * d

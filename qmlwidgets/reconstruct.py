@@ -110,14 +110,14 @@ class Spectrum:
             return 1.0, 0
         speed = np.abs(self.coefficients @ d)  # |dx/dt| of each rotation angle
         scale = float(np.max(speed))
-        freqs = [f * s for s, fs in zip(speed, self.frequencies) for f in fs
+        freqs = [f * s for s, fs in zip(speed, self.frequencies, strict=True) for f in fs
                  if s > 1e-12 * max(scale, 1e-300)]
         if not freqs:
             return 1.0, 0  # the loss does not change along this direction
         omega = _common_unit(freqs)
         if omega is None:
             return None
-        top = sum(max(fs) * s for s, fs in zip(speed, self.frequencies) if fs and s > 0)
+        top = sum(max(fs) * s for s, fs in zip(speed, self.frequencies, strict=True) if fs and s > 0)
         degree = int(round(top / omega))
         if degree > MAX_DEGREE:
             return None

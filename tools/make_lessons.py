@@ -220,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
             stored = nbformat.read(target, as_version=4)
             if sources(stored) == sources(student):  # unchanged: keep its stored outputs
                 if tags(stored) != tags(student):
-                    for have, want in zip(stored.cells, student.cells):
+                    for have, want in zip(stored.cells, student.cells, strict=True):
                         have.metadata.pop("tags", None)
                         if want.get("metadata", {}).get("tags"):
                             have.metadata["tags"] = list(want.metadata.tags)

@@ -171,7 +171,7 @@ def alignment(answer: Any) -> Verdict:
         return Verdict(False, "Map the labels 0/1 to −1/+1 first (y = 2y − 1); with 0/1 labels, pairs of class-0 "
                               "points contribute nothing.")
     s = [2 * y - 1 for _, y in cases]
-    raw = np.array([float(si @ K @ si) for (K, _), si in zip(cases, s)])
+    raw = np.array([float(si @ K @ si) for (K, _), si in zip(cases, s, strict=True)])
     if np.allclose(got_a, raw, atol=1e-8):
         return Verdict(False, "Normalise: divide ⟨K, yyᵀ⟩ by ‖K‖_F · ‖yyᵀ‖_F (np.linalg.norm of each matrix).")
     if np.allclose(got_a, raw / np.array([np.linalg.norm(K) for K, _ in cases]), atol=1e-8):

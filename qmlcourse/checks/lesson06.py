@@ -58,7 +58,7 @@ def parameter_shift(answer: Any) -> Verdict:
         return Verdict(False, "Pass your function itself: check.parameter_shift(parameter_shift_gradient).")
     circuit, obs, points, exact = _test_problem()
     results, sizes = [], set()
-    for theta, g_exact in zip(points, exact):
+    for theta, g_exact in zip(points, exact, strict=True):
         f = _Recorder(circuit, obs)
         arg = theta.copy()
         value = answer(f, arg)

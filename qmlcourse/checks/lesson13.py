@@ -50,7 +50,7 @@ def _gate_errors(noise_model: Any) -> dict[str, float]:
     est = noisy_estimator(noise_model, seed=0)
     res = est.run([(qc, obs) for _, qc, obs, _, _ in probes]).result()
     out = {}
-    for (name, _, _, ideal, reps), r in zip(probes, res):
+    for (name, _, _, ideal, reps), r in zip(probes, res, strict=True):
         ratio = float(r.data.evs) / ideal
         out[name] = 1.0 - max(ratio, 0.0) ** (1.0 / reps)
     return out

@@ -66,16 +66,16 @@ def _permanent_function(answer: Any) -> Verdict:
             return Verdict(False, "Your function returned None: did you forget `return`?")
         got.append(complex(np.asarray(value).reshape(())))
     want = [complex(HW.permanent(M)) for M in mats]
-    if all(np.isclose(g, w, rtol=1e-8, atol=1e-9) for g, w in zip(got, want)):
+    if all(np.isclose(g, w, rtol=1e-8, atol=1e-9) for g, w in zip(got, want, strict=True)):
         return Verdict(True, "Correct on 2×2, 3×3 (real and complex) and 4×4 test matrices. Brute force "
                              "costs n!·n steps; Ryser's formula about 2ⁿ·n — still exponential.")
-    if all(np.isclose(g, _brute_det(M), atol=1e-9) for g, M in zip(got, mats)):
+    if all(np.isclose(g, _brute_det(M), atol=1e-9) for g, M in zip(got, mats, strict=True)):
         return Verdict(False, "That is the determinant (it has signs). The permanent adds every "
                               "permutation's product with a PLUS sign.")
-    if all(np.isclose(g, abs(w), atol=1e-9) for g, w in zip(got, want)):
+    if all(np.isclose(g, abs(w), atol=1e-9) for g, w in zip(got, want, strict=True)):
         return Verdict(False, "You return |Perm|: keep the complex value (the modulus comes later, for "
                               "probabilities).")
-    if all(np.isclose(g, np.prod(np.diag(M)), atol=1e-9) for g, M in zip(got, mats)):
+    if all(np.isclose(g, np.prod(np.diag(M)), atol=1e-9) for g, M in zip(got, mats, strict=True)):
         return Verdict(False, "Only the identity permutation (the diagonal). Sum over ALL permutations σ: "
                               "Σ_σ Π_i M[i, σ(i)] (itertools.permutations).")
     if np.isclose(got[0], want[0]) and not np.isclose(got[2], want[2]):

@@ -436,7 +436,7 @@ class CompiledCircuit:
             paulis[i].commutes(paulis[j]) for i in range(len(paulis)) for j in range(i + 1, len(paulis))
         )
         if commuting:
-            for label, c in zip(paulis.to_labels(), H.coeffs.real):
+            for label, c in zip(paulis.to_labels(), H.coeffs.real, strict=True):
                 if set(label) <= {"I"}:
                     self._global_phase(t * float(-c), out)
                     continue

@@ -97,7 +97,7 @@ def slot_values(cc: CompiledCircuit, X: np.ndarray) -> list[np.ndarray]:
             row = int(np.argmax(~np.isfinite(v)))
             raise ValueError(
                 f"gate '{cc.slot_gates[k]}' gets the non-finite angle {v[row]} from its parameter expression "
-                f"{cc.slots[k].expr} at parameter row {row} ({dict(zip((p.name for p in cc.parameters), X[row].tolist()))}); "
+                f"{cc.slots[k].expr} at parameter row {row} ({dict(zip((p.name for p in cc.parameters), X[row].tolist(), strict=True))}); "
                 "gate angles must be finite: choose parameter values inside the expression's domain"
             )
     return V
@@ -448,7 +448,7 @@ def _adjoint(cc: CompiledCircuit, obs: PauliSum, X: np.ndarray):
 def _slot_rules(cc: CompiledCircuit) -> dict[int, str]:
     rules = {}
     for op in cc.ops:
-        for s, r in zip(op.slots, op.shift_rules()):
+        for s, r in zip(op.slots, op.shift_rules(), strict=True):
             rules[s] = r
     return rules
 

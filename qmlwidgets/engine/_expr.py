@@ -221,7 +221,7 @@ def compile_expr(value, index: dict, params: Sequence[Parameter], rng: np.random
         slot.cols = np.array([c for c, _ in own], dtype=np.intp)
         slot.coeffs = np.array([_numeric(grads[c]) for c, _ in own])
         slot.offset = _as_float(value.bind_all({p: 0.0 for _, p in own}))
-        slot.derivs = [(c, float(k)) for c, k in zip(slot.cols, slot.coeffs)]
+        slot.derivs = [(c, float(k)) for c, k in zip(slot.cols, slot.coeffs, strict=True)]
         return slot
     slot.kind = "general"
     slot.fn = _general_fn(value, index, params, rng)

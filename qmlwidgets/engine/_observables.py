@@ -173,14 +173,14 @@ def to_pauli_dict(obs) -> dict:
         spo = obs
     else:
         spo = SparsePauliOp(obs)
-    return dict(zip(spo.paulis.to_labels(), spo.coeffs))
+    return dict(zip(spo.paulis.to_labels(), spo.coeffs, strict=True))
 
 
 def pauli_sum_from_sparse_observable(obs: SparseObservable, num_qubits: int) -> PauliSum:
     """Compile a SparseObservable (projector terms are expanded into Paulis)."""
     spo = SparsePauliOp.from_sparse_observable(obs)
     d: dict[str, complex] = {}
-    for label, coeff in zip(spo.paulis.to_labels(), spo.coeffs):
+    for label, coeff in zip(spo.paulis.to_labels(), spo.coeffs, strict=True):
         d[label] = d.get(label, 0) + coeff
     return compile_observable(d, num_qubits)
 

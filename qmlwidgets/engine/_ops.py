@@ -99,7 +99,7 @@ def _with_suffix(ix: tuple, suf: tuple) -> tuple:
     """Fix the last ``len(suf)`` free (sliced) axes of the index ``ix`` to ``suf``."""
     lst = list(ix)
     free = [i for i, v in enumerate(lst) if isinstance(v, slice)]
-    for i, v in zip(free[len(free) - len(suf) :], suf):
+    for i, v in zip(free[len(free) - len(suf) :], suf, strict=True):
         lst[i] = v
     return tuple(lst)
 
@@ -558,7 +558,7 @@ class Controlled(Op):
     def __init__(self, ctrl_axes, ctrl_bits, inner, ndim, target_axes=()):
         self.touched = tuple(ctrl_axes) + tuple(target_axes)
         idx: list[slice | int] = [slice(None)] * ndim
-        for ax, b in zip(ctrl_axes, ctrl_bits):
+        for ax, b in zip(ctrl_axes, ctrl_bits, strict=True):
             idx[ax] = int(b)
         self.idx = tuple(idx)
         self.inner = list(inner)

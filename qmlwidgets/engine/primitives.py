@@ -248,7 +248,7 @@ class Estimator(BaseEstimatorV2):
                 X, bshape = _pub_matrix(cc, pubs[i].parameter_values)
                 obs, oshape = _compile_obs_array(pubs[i].observables, cc.num_qubits)
                 prepared.append((X, bshape, obs, oshape))
-            for i, evs in zip(idxs, _evaluate_group(cc, prepared)):
+            for i, evs in zip(idxs, _evaluate_group(cc, prepared), strict=True):
                 results[i] = self._finish(pubs[i], evs)
         return PrimitiveResult(results, metadata={"version": 2})
 

@@ -348,7 +348,7 @@ class ResendOnDisplay:
         new = type(old)(data=[trace.to_plotly_json() for trace in old.data],
                         layout=old.layout.to_plotly_json())
         new._config = dict(old._config or {})  # e.g. responsive: the copy still follows the cell width
-        for t_old, t_new in zip(old.data, new.data):  # click/hover/select handlers live on the trace objects
+        for t_old, t_new in zip(old.data, new.data, strict=True):  # click/hover/select handlers live on the trace objects
             for name in _TRACE_CALLBACKS:
                 setattr(t_new, name, list(getattr(t_old, name, [])))
         new._deaf_callbacks = [self._rebuild_figure]

@@ -90,7 +90,7 @@ def _draw(ax: Any, fig: Any) -> None:
                 continue
             u, v = _project(tr, layout)
             if "text" in str(tr.get("mode", "")) and tr.get("text") is not None:
-                for ui, vi, label in zip(u, v, tr["text"]):
+                for ui, vi, label in zip(u, v, tr["text"], strict=True):
                     ax.text(ui, vi, str(label), fontsize=7, ha="center", va="center", color="#333333")
             if "lines" not in str(tr.get("mode", "lines")):
                 continue

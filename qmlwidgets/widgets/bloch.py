@@ -110,7 +110,7 @@ _HEAD_LEN, _HEAD_RADIUS, _HEAD_RING = 0.22, 0.075, 12  # arrow head: a cone of 1
 # mesh of the head: vertex 0 = tip, 1..RING = base ring, RING + 1 = base centre
 _HEAD_FACES = tuple(list(col) for col in zip(
     *[(0, 1 + k, 1 + (k + 1) % _HEAD_RING) for k in range(_HEAD_RING)],
-    *[(_HEAD_RING + 1, 1 + (k + 1) % _HEAD_RING, 1 + k) for k in range(_HEAD_RING)]))
+    *[(_HEAD_RING + 1, 1 + (k + 1) % _HEAD_RING, 1 + k) for k in range(_HEAD_RING)], strict=True))
 _RING_ANGLES = np.linspace(0, 2 * np.pi, _HEAD_RING, endpoint=False)
 
 

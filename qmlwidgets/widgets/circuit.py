@@ -714,7 +714,7 @@ class CircuitExplorer(ResendOnDisplay, widgets.VBox):
             self.amp_fig.data[0].y = mags.tolist()
             self.amp_fig.data[0].marker.color = phase_colours(phases)
             self.amp_fig.data[0].text = [_phase_text(p) if a > 1e-9 else "" for p, a in zip(phases.tolist(),
-                                                                                         mags.tolist())]
+                                                                                         mags.tolist(), strict=True)]
             self.amp_fig.data[0].customdata = amp_parts.tolist()
         self._shown_n = n
         self._update_diagram()

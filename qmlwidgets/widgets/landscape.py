@@ -639,7 +639,7 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
         old = self._drawn.get(key, None)
         if old is not None and type(old) is type(value):
             if isinstance(value, tuple) and len(value) == len(old) and all(
-                    np.array_equal(u, v) for u, v in zip(old, value)):
+                    np.array_equal(u, v) for u, v in zip(old, value, strict=True)):
                 return False
             if not isinstance(value, tuple) and old == value:
                 return False

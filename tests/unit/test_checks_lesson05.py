@@ -32,7 +32,7 @@ def test_kernel_circuit_library_way_passes(capsys):
 
     def lib(fm, x, xp):
         qc, xs, ys = compute_uncompute_circuit(fm)
-        return qc.assign_parameters(dict(zip(xs, x)) | dict(zip(ys, xp)))
+        return qc.assign_parameters(dict(zip(xs, x, strict=True)) | dict(zip(ys, xp, strict=True)))
 
     assert check.kernel_circuit(lib)
 

@@ -125,7 +125,7 @@ def test_hamiltonian_conventions():
     H = ch.h2_hamiltonian(0.75)
     d = ch.load_h2()
     i = int(np.argmin(np.abs(d.bond_lengths - 0.75)))
-    coeffs = dict(zip(H.paulis.to_labels(), H.coeffs.real))
+    coeffs = dict(zip(H.paulis.to_labels(), H.coeffs.real, strict=True))
     assert coeffs["IZ"] == d.terms["IZ"][i] == 0.3435  # g1 Z0: Z on qubit 0 (rightmost)
     assert coeffs["ZI"] == -0.4347
     assert np.allclose(H.to_matrix(), H.to_matrix().conj().T)

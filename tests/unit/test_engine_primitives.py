@@ -66,7 +66,7 @@ def test_estimator_matches_statevector_estimator_for_many_pub_shapes(circuit) ->
     ref = StatevectorEstimator().run(pubs).result()
     assert ours.metadata == ref.metadata == {"version": 2}
     expected_shapes = [(), (3,), (3,), (2, 3), (4, 1), (4, 2), (5,), (3, 1, 2)]
-    for o, r, shape in zip(ours, ref, expected_shapes):
+    for o, r, shape in zip(ours, ref, expected_shapes, strict=True):
         assert o.data.evs.shape == r.data.evs.shape == shape
         assert o.data.stds.shape == shape
         assert list(o.data.keys()) == list(r.data.keys()) == ["evs", "stds"]

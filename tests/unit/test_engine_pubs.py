@@ -29,7 +29,7 @@ def test_many_single_row_pubs_sharing_a_circuit_match_statevector_estimator() ->
     pubs = [(qc, obs[k % 3], rng.uniform(-2, 2, qc.num_parameters)) for k in range(60)]
     ours = _evs(Estimator(), pubs)
     ref = _evs(StatevectorEstimator(), pubs)
-    assert all(o.shape == r.shape == () for o, r in zip(ours, ref))
+    assert all(o.shape == r.shape == () for o, r in zip(ours, ref, strict=True))
     np.testing.assert_allclose(np.array(ours), np.array(ref), atol=1e-12)
 
 
@@ -46,7 +46,7 @@ def test_mixed_pub_shapes_and_circuits_in_one_run() -> None:
     ]
     ours = _evs(Estimator(), pubs)
     ref = _evs(StatevectorEstimator(), pubs)
-    for o, r in zip(ours, ref):
+    for o, r in zip(ours, ref, strict=True):
         assert o.shape == r.shape
         np.testing.assert_allclose(o, r, atol=1e-12)
 
@@ -112,7 +112,7 @@ def test_merged_pubs_equal_reference(n: int, sizes: list, labels: list, seed: in
         pubs.append((qc, lab, rng.uniform(-3, 3, shape + (qc.num_parameters,))))
     ours = _evs(Estimator(), pubs)
     ref = _evs(StatevectorEstimator(), pubs)
-    for o, r in zip(ours, ref):
+    for o, r in zip(ours, ref, strict=True):
         assert o.shape == r.shape
         np.testing.assert_allclose(o, r, atol=1e-12)
 

@@ -40,7 +40,7 @@ def test_guide_is_linked_from_readme():
 def test_timings_table_matches_each_lessons_stated_time():
     numbers, minutes = table_row("Lesson"), table_row("min")
     assert numbers == [p.name[:2] for p in SOLUTIONS], "the table must list every lesson in order"
-    for number, stated in zip(numbers, minutes):
+    for number, stated in zip(numbers, minutes, strict=True):
         first = cells(lesson(number))[0]
         time_line = re.search(r"Time:\**\s*([^\n]*)", first)
         assert time_line, f"lesson {number} states no 'Time:' in its first cell"

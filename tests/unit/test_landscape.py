@@ -221,7 +221,7 @@ def test_scan_pca_covers_trajectory():
     assert np.all(np.abs(scan.trajectory) <= scan.x[-1])
     np.testing.assert_allclose(scan.point, traj[-1])
     np.testing.assert_allclose(scan.trajectory[-1], [0, 0], atol=1e-12)
-    for (a, b), row in zip(scan.trajectory, traj):
+    for (a, b), row in zip(scan.trajectory, traj, strict=True):
         np.testing.assert_allclose(scan.params(a, b), row, atol=1e-12)
     assert scan.explained_variance_ratio.sum() == pytest.approx(1.0)
 
@@ -468,7 +468,7 @@ def test_fast_ansatz_simulator_matches_qiskit(entangler, cost):
     rng = np.random.default_rng(5)
     theta = rng.uniform(0, 2 * np.pi, size=(4, qc.num_parameters))
     probs = ls._hea_probabilities(n, layers, theta, entangler).T
-    for row, p in zip(theta, probs):
+    for row, p in zip(theta, probs, strict=True):
         sv = Statevector(qc.assign_parameters(row))
         np.testing.assert_allclose(p, sv.probabilities(), atol=1e-12)
         weight = np.zeros(2**n)

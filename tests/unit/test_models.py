@@ -75,7 +75,7 @@ def test_outputs_match_statevector_reference():
     m = VariationalClassifier(n_features=2, layers=2)
     p = m.init_params(seed=4)
     ev = m.expectations(X2[:3], p)
-    for x, e in zip(X2[:3], ev):
+    for x, e in zip(X2[:3], ev, strict=True):
         bound = m.circuit.assign_parameters(m.parameter_values(x[None], p)[0])
         ref = Statevector(bound).expectation_value(SparsePauliOp("ZZ")).real
         assert math.isclose(e, ref, abs_tol=1e-10)

@@ -14,7 +14,7 @@ from qmlcourse import qaoa as Q
 
 def slow_cut(bits, edges, weights=None):
     weights = [1.0] * len(edges) if weights is None else weights
-    return sum(w for (i, j), w in zip(edges, weights) if bits[i] != bits[j])
+    return sum(w for (i, j), w in zip(edges, weights, strict=True) if bits[i] != bits[j])
 
 
 @pytest.mark.parametrize("name", sorted(Q.GRAPHS))

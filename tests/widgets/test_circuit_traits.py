@@ -102,7 +102,7 @@ def test_observe_fires_once_per_change(action, expected):
     action(w)
     got = sorted(seen, key=lambda c: TRAITS.index(c[0]))
     assert [c[0] for c in got] == [c[0] for c in expected]  # each changed trait exactly once, nothing else
-    for (name, old, new), (_, want_old, want_new) in zip(got, expected):
+    for (name, old, new), (_, want_old, want_new) in zip(got, expected, strict=True):
         assert old == want_old
         if want_new == "COUNTS":
             assert new == w.model.counts and sum(new.values()) == w.model.measured_shots > 0

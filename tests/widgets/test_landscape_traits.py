@@ -55,7 +55,7 @@ def _figure_state(w):
 
 
 def _same_figure(a, b):
-    return all(np.array_equal(u, v) for u, v in zip(a, b))
+    return all(np.array_equal(u, v) for u, v in zip(a, b, strict=True))
 
 
 def test_traits_are_documented_kernel_side_and_hold_todays_values(w):

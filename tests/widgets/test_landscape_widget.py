@@ -518,7 +518,7 @@ def test_batch_updates_never_send_the_undefined_placeholder(w):
     w.set_directions("axes")
     w.set_directions("pca")
     w.set_span(1.0)
-    for fig, seen in zip(figs, msgs):
+    for fig, seen in zip(figs, msgs, strict=True):
         assert seen, "no update was sent"
         assert "_undefined_" not in repr(_plain(seen)), f"placeholder sent to {fig!r}"
     # and the page's copy, rebuilt from the messages as plotly's model does, matches Python
