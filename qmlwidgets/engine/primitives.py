@@ -26,6 +26,7 @@ import uuid
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 from qiskit.circuit import QuantumCircuit
@@ -52,7 +53,10 @@ from ._memory import check_allocation
 from ._ops import fold_branches
 
 
-class EngineJob(BasePrimitiveJob):
+_R = TypeVar("_R")
+
+
+class EngineJob(BasePrimitiveJob[_R, JobStatus]):
     """The job of :class:`Estimator` and :class:`Sampler`: the work is done when it is made.
 
     It follows Qiskit's ``BasePrimitiveJob`` (``result()``, ``status()``, ``done()``, …) and is
@@ -68,17 +72,17 @@ class EngineJob(BasePrimitiveJob):
     def __init__(self, function, *args) -> None:
         super().__init__(str(uuid.UUID(int=random.getrandbits(128), version=4)))  # no urandom call per job
         self._error: BaseException | None = None
-        self._result = None
+        self._result: _R | None = None
         try:
             self._result = function(*args)
         except Exception as exc:  # noqa: BLE001 - handed to the caller by result(), like PrimitiveJob
             self._error = exc
 
-    def result(self):
+    def result(self) -> _R:
         """The ``PrimitiveResult``; raises the simulation's error if it failed."""
         if self._error is not None:
             raise self._error
-        return self._result
+        return self._result  # type: ignore[return-value]  # set whenever there is no error
 
     def status(self) -> JobStatus:
         """``JobStatus.DONE``, or ``JobStatus.ERROR`` when the simulation raised."""
