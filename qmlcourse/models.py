@@ -699,11 +699,13 @@ class ReuploadingModel(_EngineModel):
 # ----------------------------------------------------------------------------- plots
 def plot_decision_boundary(model: VariationalClassifier, X: Any, y: Any, params: Any = None,
                            *, X_test: Any = None, y_test: Any = None, ax: Any = None,
-                           resolution: int = 60, title: str | None = None) -> Any:
+                           resolution: int = 60, title: str | None = None,
+                           test_label: str = "test") -> Any:
     """Filled contour of ``P(y=1|x)`` with the boundary (P = 0.5) and the data points.
 
-    Training points are circles, test points (optional) triangles. Returns the Axes; the
-    caller ends the cell with ``plt.show()``.
+    Training points are circles, held-out points (optional) triangles, named ``test_label`` in
+    the legend (e.g. ``"validation"`` when ``X_test`` is a validation split). Returns the Axes;
+    the caller ends the cell with ``plt.show()``.
     """
     import matplotlib.pyplot as plt
 
@@ -722,7 +724,7 @@ def plot_decision_boundary(model: VariationalClassifier, X: Any, y: Any, params:
     if X_test is not None and y_test is not None:
         Xt = np.asarray(X_test, dtype=float)
         ax.scatter(Xt[:, 0], Xt[:, 1], c=colors[np.asarray(y_test).astype(int)], s=28,
-                   marker="^", edgecolors="k", linewidths=0.6, label="test")
+                   marker="^", edgecolors="k", linewidths=0.6, label=test_label)
         ax.legend(loc="lower right", fontsize=8, framealpha=0.8)
     ax.set_xlabel("$x_0$")
     ax.set_ylabel("$x_1$")

@@ -75,7 +75,8 @@ def reveal(key: str, truth: float, what: str, tolerance: float, note: str = "") 
         print(f"🔍 {what}: {NO_PREDICTION}")
         return CheckResult(False)
     close = abs(guess - t) <= tolerance
-    verdict = (f"close (within {tolerance:g})" if close
+    exact = math.isclose(guess, t, rel_tol=1e-9, abs_tol=1e-12) or f"{guess:.3g}" == f"{t:.3g}"
+    verdict = ("exactly right" if exact else f"close (within {tolerance:g})" if close
                else f"off by {abs(guess - t):.2g}")
     print(f"🔍 {what}: you predicted {guess:g}, the computation gives {t:.3g} — {verdict}.{tail}")
     return CheckResult(close)

@@ -17,6 +17,8 @@ from qmlcourse.checks import _predict
 from qmlcourse.checks._core import Verdict, checker
 
 _S2 = 1 / math.sqrt(2)
+#: amplitudes rounded to 3 decimals (0.866 for √0.75) are accepted: |α|² + |β|² = 1 within this
+_TOL = 1.5e-3
 
 
 def _amplitudes(answer: Any, length: int, name: str) -> np.ndarray:
@@ -46,14 +48,14 @@ def amplitudes_for_p1(answer: Any) -> Verdict:
     if np.allclose(a.imag, 0) and np.allclose(np.sort(a.real), [0.25, 0.75], atol=1e-6):
         return Verdict(False, "These look like probabilities, not amplitudes. The Born rule says "
                               "P = |amplitude|², so each amplitude is a square root: √0.25 and √0.75.")
-    if abs(norm2 - 1) > 1e-6:
-        return Verdict(False, f"Not normalised: |α|² + |β|² = {norm2:.4f}, but it must be 1 "
-                              f"(divide both amplitudes by √{norm2:.4f} = {math.sqrt(norm2):.4f}).")
-    if math.isclose(probs[0], 0.75, abs_tol=1e-6):
+    if abs(norm2 - 1) > _TOL:
+        return Verdict(False, f"Not normalised: |α|² + |β|² = {norm2:.6g}, but it must be 1 "
+                              f"(divide both amplitudes by √{norm2:.6g} = {math.sqrt(norm2):.6g}).")
+    if math.isclose(probs[0], 0.75, abs_tol=_TOL):
         return Verdict(False, "You swapped the two: the first entry is the amplitude of |0⟩, the second "
                               "of |1⟩. Here P(0) = 0.75 but we want P(1) = 0.75.")
-    if not math.isclose(probs[1], 0.75, abs_tol=1e-6):
-        return Verdict(False, f"Your state gives P(1) = |β|² = {probs[1]:.4f}; it should be 0.75.")
+    if not math.isclose(probs[1], 0.75, abs_tol=_TOL):
+        return Verdict(False, f"Your state gives P(1) = |β|² = {probs[1]:.6g}; it should be 0.75.")
     note = ""
     if not (np.allclose(a.imag, 0) and np.all(a.real >= -1e-12)):
         note = " (Your amplitudes carry phases; that is also right — phases do not change these probabilities.)"
@@ -100,6 +102,12 @@ def x_basis_probabilities(answer: Callable[[np.ndarray], Any]) -> Verdict:
         if np.allclose(out, amps, atol=1e-6) or np.allclose(np.abs(out), np.abs(amps), atol=1e-6):
             return Verdict(False, f"For {name} you return the amplitudes ⟨+|ψ⟩, ⟨−|ψ⟩. Probabilities are "
                                   "their squared magnitudes: np.abs(...)**2.")
+        dropped = np.array([(abs(psi[0]) + abs(psi[1])) ** 2 / 2, (abs(psi[0]) - abs(psi[1])) ** 2 / 2])
+        if not np.allclose(dropped, want, atol=1e-6) and np.allclose(out, dropped, atol=1e-6):
+            return Verdict(False, f"For {name} your function ignores the phase of the amplitudes: it gives "
+                                  "(|α| ± |β|)²/2, which is right only when α and β have the same sign. Add the "
+                                  "amplitudes first, then take the magnitude: P(±) = |α ± β|²/2 "
+                                  "(np.abs(alpha + beta)**2 / 2), so a sign or a phase on β changes the answer.")
         if np.allclose(out, want[::-1], atol=1e-6):
             return Verdict(False, f"For {name} the two entries are swapped: return [P(+), P(−)], "
                                   "P(+) first.")
@@ -181,8 +189,8 @@ def shots_for_precision(answer: Any) -> Verdict:
         return Verdict(False, "Close: you used σ = 1/√N, but σ = √(p(1−p)/N) and p(1−p) = 0.25 here. "
                               "10 000 shots is enough, but not the smallest number.")
     if n > 2500:
-        return Verdict(False, f"{n} shots give σ = {err:.4f} ≤ 0.01 — enough, but not the smallest number.")
-    return Verdict(False, f"With {n} shots σ = √(0.25 / {n}) = {err:.4f}, which is more than 0.01. "
+        return Verdict(False, f"{n} shots give σ = {err:.5g} ≤ 0.01 — enough, but not the smallest number.")
+    return Verdict(False, f"With {n} shots σ = √(0.25 / {n}) = {err:.5g}, which is more than 0.01. "
                           "Solve √(p(1−p)/N) = 0.01 for N.")
 
 

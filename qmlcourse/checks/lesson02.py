@@ -52,8 +52,6 @@ _NAMED = {
     "|+i⟩": np.array([_S2, 1j * _S2]), "|−i⟩": np.array([_S2, -1j * _S2]),
 }
 _HINTS_21 = {
-    "|+i⟩": "You reached |+i⟩, the opposite point of the equator. S turns the Bloch vector +90° about z; "
-            "you need −90°: use sdg (S†) instead of S, or add a Z.",
     "|+⟩": "You are on the equator at |+⟩; now turn −90° about z (sdg) to reach |−i⟩.",
     "|−⟩": "You are on the equator at |−⟩; one more quarter turn about z (s) brings you to |−i⟩.",
     "|0⟩": "Your circuit leaves the qubit at |0⟩ (the north pole). First bring it to the equator (h), "
@@ -73,6 +71,13 @@ def minus_i_circuit(answer: Any) -> Verdict:
     if _fidelity(_NAMED["|−i⟩"], psi) > 1 - 1e-6:
         phase = "" if abs(psi[0] - _S2) < 1e-6 else " (Your state differs by a global phase only — that is fine.)"
         return Verdict(True, f"Bloch vector {vec}: |−i⟩.{phase}")
+    if _fidelity(_NAMED["|+i⟩"], psi) > 1 - 1e-6:
+        names = {inst.operation.name for inst in answer.data}
+        if names & {"s", "sdg"}:
+            return Verdict(False, "You reached |+i⟩, the opposite point of the equator. S turns the Bloch vector "
+                                  "+90° about z; you need −90°: use sdg (S†) instead of S, or add a Z.")
+        return Verdict(False, "You reached |+i⟩, the opposite point of the equator: your turn went the wrong "
+                              "way round. Flip the sign of your rotation angle (or add a half turn about z).")
     for label, hint in _HINTS_21.items():
         if _fidelity(_NAMED[label], psi) > 1 - 1e-6:
             return Verdict(False, hint)
@@ -109,8 +114,9 @@ def three_qubit_state(answer: Any) -> Verdict:
         return Verdict(False, "These look like probabilities (0.5), not amplitudes (1/√2 ≈ 0.7071). "
                               "Use the amplitudes of |+⟩ = (|0⟩ + |1⟩)/√2.")
     norm2 = float(np.vdot(a, a).real)
-    if abs(norm2 - 1) > 1e-6:
-        return Verdict(False, f"Not normalised: the sum of |amplitude|² is {norm2:.4f}, but it must be 1.")
+    if abs(norm2 - 1) > 1.5e-3:  # amplitudes rounded to 3 decimals (0.707) are fine
+        return Verdict(False, f"Not normalised: the sum of |amplitude|² is {norm2:.6g}, but it must be 1.")
+    a = a / math.sqrt(norm2)
     if _fidelity(_QISKIT, a) > 1 - 1e-6:
         return Verdict(True, "Non-zero amplitudes at |001⟩ and |101⟩: qubit 0 is the rightmost bit (it is 1), "
                              "qubit 2 the leftmost (|+⟩ spreads it over 0 and 1).")

@@ -7,12 +7,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from qmlcourse.checks import _predict
-from qmlcourse.checks._core import Verdict, checker
+from qmlcourse.checks._core import Verdict, call_on_test, checker, is_stub
 from qmlcourse.checks.lesson02 import circuit_state
 
 _S2 = 1 / math.sqrt(2)
@@ -97,14 +98,47 @@ def entropy_value(answer: Any) -> Verdict:
 
 
 # --------------------------------------------------------------------------- 3.3
+def _true_chsh(a0: int, a1: int, b0: int, b1: int) -> int:
+    a, b = (a0, a1), (b0, b1)
+    return sum((-1) ** (a[x] ^ b[y]) * (-1 if x == y == 1 else 1) for x in (0, 1) for y in (0, 1))
+
+
+def _check_chsh_score(score: Any) -> None:
+    """Raise a Verdict unless ``score`` computes S for several strategies (a stub or a crash included)."""
+    if not callable(score):
+        raise Verdict(False, f"Pass your function `chsh_score` itself as the second argument, not a "
+                             f"{type(score).__name__}.")
+    if is_stub(score):
+        raise Verdict(False, "Your `chsh_score` is still the empty stub: write it first (S = E00 + E01 + E10 − E11 "
+                             "with E_xy = (−1)^(a_x ⊕ b_y)), then compute best_classical_S with your loop.")
+    for strategy in ((0, 0, 0, 0), (0, 1, 0, 1), (1, 0, 0, 1), (1, 1, 1, 0), (0, 1, 1, 0)):
+        got = call_on_test(score, strategy, f"the strategy {strategy}",
+                           "It should take four bits a0, a1, b0, b1 and return one number.",
+                           none_hint="add `return` with the score S of the strategy.")
+        try:
+            value = float(got)
+        except (TypeError, ValueError):
+            raise Verdict(False, f"chsh_score{strategy} returned {type(got).__name__}; return one number S.") from None
+        want = _true_chsh(*strategy)
+        if abs(value - want) > 1e-9:
+            raise Verdict(False, f"chsh_score{strategy} returns {value:g}, which is not this strategy's S. "
+                                 "For each question pair (x, y) the correlation is E_xy = (−1)^(a_x ⊕ b_y); "
+                                 "add E00 + E01 + E10 and subtract E11.")
+
+
 @checker("Exercise 3.3 — the best classical CHSH score")
-def best_classical_chsh(answer: Any) -> Verdict:
-    """Maximum of S = E00 + E01 + E10 − E11 over the 16 deterministic strategies: 2."""
+def best_classical_chsh(answer: Any, score: Callable[..., Any] | None = None) -> Verdict:
+    """Maximum of S = E00 + E01 + E10 − E11 over the 16 deterministic strategies: 2.
+
+    With ``score`` (the learner's ``chsh_score(a0, a1, b0, b1)``) that function is tried on
+    several strategies too, so the number must come from a working computation."""
     if isinstance(answer, bool):
         return Verdict(False, "Give the maximum CHSH value S (a number), not True/False.")
     s = float(np.real_if_close(np.asarray(answer)).item())
     if not math.isfinite(s):
         return Verdict(False, "Your value is not a finite number.")
+    if score is not None:
+        _check_chsh_score(score)
 
     def near(x: float) -> bool:
         return abs(s - x) < 1e-6

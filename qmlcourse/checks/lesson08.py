@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from qmlcourse.checks import _predict
-from qmlcourse.checks._core import Verdict, checker
+from qmlcourse.checks._core import Verdict, call_on_test, checker, is_stub
 
 
 def _as_number(answer: Any) -> float:
@@ -29,14 +29,19 @@ def _close(a: float, b: float, rel: float = 0.02) -> bool:
 # ----------------------------------------------------------------------------- 8.1
 @checker("Exercise 8.1 — the variance of a gradient")
 def gradient_variance(answer: Any, circuit: Any = None, observable: Any = None,
-                      thetas: Any = None) -> Verdict:
-    """``answer`` = Var[∂C/∂θ₀] over the parameter rows ``thetas`` of ``circuit``."""
+                      thetas: Any = None, function: Any = None) -> Verdict:
+    """``answer`` = Var[∂C/∂θ₀] over the parameter rows ``thetas`` of ``circuit``.
+
+    With ``function`` (the learner's ``first_gradient_variance(ansatz, cost, thetas)``) that
+    function is also tried on an unseen circuit, so a number copied from an output does not pass."""
     from qmlwidgets import engine
 
     value = _as_number(answer)
     if circuit is None or observable is None or thetas is None:
         return Verdict(False, "Call the checker with the circuit, observable and samples: "
-                              "check.gradient_variance(var_grad, ansatz, cost, thetas).")
+                              "check.gradient_variance(var_grad, ansatz, cost, thetas, first_gradient_variance).")
+    if function is not None:
+        _check_variance_function(function)
     thetas = np.asarray(thetas, dtype=float)
     G = np.asarray(engine.gradients(circuit, observable, thetas), dtype=float)
     g0 = G[:, 0]
@@ -58,18 +63,50 @@ def gradient_variance(answer: Any, circuit: Any = None, observable: Any = None,
     if any(_close(value, r) for r in (np.var(costs), np.var(costs, ddof=1))):
         return Verdict(False, "That is the variance of the cost values; take the variance of "
                               "the gradients (engine.gradients) instead.")
-    return Verdict(False, f"Expected about {refs[1]:.3g}. Compute G = engine.gradients(ansatz, "
-                          "cost, thetas) (one row per sample), then np.var(G[:, 0]).")
+    return Verdict(False, "That is not the variance of ∂C/∂θ₀. engine.gradients gives one row of derivatives "
+                          "per parameter vector; keep the derivative with respect to the first parameter "
+                          "(one column) and take its variance over the samples.")
+
+
+def _check_variance_function(function: Any) -> None:
+    """Raise a Verdict unless ``function(ansatz, cost, thetas)`` gives Var[∂C/∂θ₀] on an unseen case."""
+    from qmlwidgets import engine
+    from qmlwidgets import landscape as L
+
+    if not callable(function):
+        raise Verdict(False, "Pass your function `first_gradient_variance` itself (no parentheses) as the last "
+                             f"argument, not a {type(function).__name__}.")
+    if is_stub(function):
+        raise Verdict(False, "Your `first_gradient_variance` is still the empty stub: write its body, then compute "
+                             "var_grad with it.")
+    circuit, observable = L.hardware_efficient_ansatz(3, 2), L.cost_observable(3, "local")
+    thetas = np.random.default_rng(8).uniform(0, 2 * np.pi, (40, circuit.num_parameters))
+    got = call_on_test(function, (circuit, observable, thetas), "a 3-qubit test circuit (local cost, 40 samples)",
+                       "Use the arguments it receives (ansatz, cost, thetas), not the lesson's variables.",
+                       none_hint="add `return` with the variance.")
+    try:
+        value = float(np.asarray(got, dtype=float).reshape(()))
+    except (TypeError, ValueError):
+        raise Verdict(False, f"Your function returned {type(got).__name__}; return one number, the variance.") from None
+    g0 = np.asarray(engine.gradients(circuit, observable, thetas), dtype=float)[:, 0]
+    if not any(_close(value, r) for r in (np.var(g0), np.var(g0, ddof=1))):
+        raise Verdict(False, "Your function gives a wrong variance on a 3-qubit test circuit: does it use its own "
+                             "arguments (ansatz, cost, thetas), the first parameter's derivative only, and np.var?")
 
 
 # ----------------------------------------------------------------------------- 8.2
 @checker("Exercise 8.2 — how fast does the gradient vanish?")
-def decay_rate(answer: Any, n_qubits: Any = None, variances: Any = None) -> Verdict:
-    """``answer`` = b in Var ≈ A · 2^(−b n), fitted to ``variances`` vs ``n_qubits``."""
+def decay_rate(answer: Any, n_qubits: Any = None, variances: Any = None, function: Any = None) -> Verdict:
+    """``answer`` = b in Var ≈ A · 2^(−b n), fitted to ``variances`` vs ``n_qubits``.
+
+    With ``function`` (the learner's ``fit_decay_rate(n_qubits, variances)``) that function is
+    also tried on unseen data, so a number copied from an output does not pass."""
     b = _as_number(answer)
     if n_qubits is None or variances is None:
         return Verdict(False, "Call the checker with the data you fitted: "
-                              "check.decay_rate(b_global, n_qubits, variances).")
+                              "check.decay_rate(b_global, n_qubits, variances, fit_decay_rate).")
+    if function is not None:
+        _check_fit_function(function)
     n = np.asarray(n_qubits, dtype=float)
     v = np.asarray(variances, dtype=float)
     ref = -float(np.polyfit(n, np.log2(v), 1)[0])
@@ -88,8 +125,33 @@ def decay_rate(answer: Any, n_qubits: Any = None, variances: Any = None) -> Verd
     if _close(b, slope_lin, 0.03) or _close(b, -slope_lin, 0.03):
         return Verdict(False, "Fit a straight line to log2(Var), not to Var itself: an "
                               "exponential is a line on a log scale.")
-    return Verdict(False, f"Expected b ≈ {ref:.2f}. Fit slope, intercept = np.polyfit(n, "
-                          "np.log2(Var), 1); then b = −slope.")
+    return Verdict(False, "That is not the fitted b. On a log₂ scale Var ≈ A·2^(−b n) is a straight line "
+                          "in n: fit a line (degree 1) to log₂ of the variances against the numbers of qubits; "
+                          "b is minus its slope.")
+
+
+def _check_fit_function(function: Any) -> None:
+    """Raise a Verdict unless ``function(n_qubits, variances)`` recovers b on unseen data."""
+    if not callable(function):
+        raise Verdict(False, "Pass your function `fit_decay_rate` itself (no parentheses) as the last argument, "
+                             f"not a {type(function).__name__}.")
+    if is_stub(function):
+        raise Verdict(False, "Your `fit_decay_rate` is still the empty stub: write its body, then compute b_global "
+                             "with it.")
+    n = np.arange(3, 10)
+    want = 0.7
+    v = 0.4 * 2.0 ** (-want * n) * (1 + 0.05 * np.cos(n))
+    ref = -float(np.polyfit(n, np.log2(v), 1)[0])
+    got = call_on_test(function, (n, v), "test data that fall as 2^(−0.7 n)",
+                       "Use the arguments it receives (n_qubits, variances), not the lesson's variables.",
+                       none_hint="add `return` with b.")
+    try:
+        value = float(np.asarray(got, dtype=float).reshape(()))
+    except (TypeError, ValueError):
+        raise Verdict(False, f"Your function returned {type(got).__name__}; return one number, b.") from None
+    if not _close(value, ref, 0.03):
+        raise Verdict(False, f"On test data that fall as 2^(−0.7 n) your function returns {value:.3g}, not about "
+                             "0.7: does it fit its own arguments, on a log₂ scale, and return minus the slope?")
 
 
 # ----------------------------------------------------------------------------- 8.3

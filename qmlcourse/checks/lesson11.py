@@ -263,8 +263,9 @@ def sampled_ratio(answer: Any, counts: Any, edges: Any, num_nodes: int) -> Verdi
     if np.isclose(r, best, atol=1e-9):
         return Verdict(False, "That is the best sampled cut. The approximation ratio uses the AVERAGE "
                               "cut over all shots (weighted by the counts).")
-    return Verdict(False, f"Expected about {want:.3f}. Weight each bitstring's cut by its count, "
-                          "divide by the shots, then by the maximum cut.")
+    return Verdict(False, "That is not the sampled approximation ratio: it is the AVERAGE cut of the samples "
+                          "(each bitstring's cut weighted by its count, divided by the number of shots), divided by "
+                          "the maximum cut of the graph.")
 
 
 def predict_p1_ratio(guess: Any) -> Any:

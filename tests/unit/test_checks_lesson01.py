@@ -34,7 +34,7 @@ def test_amplitudes_statevector_is_accepted():
     ([0.75, 0.25], "probabilities, not amplitudes"),
     ([1, math.sqrt(3)], "Not normalised"),
     ([math.sqrt(0.75), 0.5], "swapped"),
-    ([S2, S2], "P(1) = |β|² = 0.5000"),
+    ([S2, S2], "P(1) = |β|² = 0.5;"),
     ([0.5, math.sqrt(0.75), 0], "exactly two amplitudes"),
     ([0.5, float("nan")], "NaN"),
     ("abc", "list or NumPy array"),
@@ -141,3 +141,39 @@ def test_missing_prediction_shot_error_never_raises_and_is_no_exercise_line(caps
     assert "none recorded yet" in out and "no prediction recorded yet" in out
     assert not any(mark in out for mark in ("✅", "❌", "📝"))
 
+
+
+# --------------------------------------------------------------------------- issue 18, second round
+def test_amplitudes_rounded_to_three_decimals_are_accepted(capsys):
+    assert check.amplitudes_for_p1([0.5, 0.866])
+    assert "✅" in capsys.readouterr().out
+
+
+def test_not_normalised_message_is_true(capsys):
+    assert not check.amplitudes_for_p1([0.5, 0.8])
+    out = capsys.readouterr().out
+    assert "= 0.89, but it must be 1" in out
+
+
+def test_x_basis_dropped_phase_is_named(capsys):
+    assert not check.x_basis_probabilities(
+        lambda psi: [(abs(psi[0]) + abs(psi[1])) ** 2 / 2, (abs(psi[0]) - abs(psi[1])) ** 2 / 2])
+    out = capsys.readouterr().out
+    assert "ignores the phase" in out and "swapped" not in out
+
+
+def test_shots_sigma_printed_with_enough_digits(capsys):
+    assert not check.shots_for_precision(2499)
+    out = capsys.readouterr().out
+    assert "0.010002" in out and "= 0.0100," not in out
+
+
+def test_exact_prediction_is_called_exactly_right(capsys):
+    from qmlcourse.checks import _predict
+    _predict.record("test-exact", 0.5, "x")
+    assert _predict.reveal("test-exact", 0.5, "x", tolerance=0.1)
+    assert "exactly right" in capsys.readouterr().out
+    _predict.record("test-exact", 0.45, "x")
+    assert _predict.reveal("test-exact", 0.5, "x", tolerance=0.1)
+    out = capsys.readouterr().out
+    assert "close (within 0.1)" in out and "exactly" not in out

@@ -126,7 +126,7 @@ def test_predict_then_reveal_x0_index(capsys):
     assert check.predict_x0_index(1)
     assert check.reveal_x0_index(1)
     out = capsys.readouterr().out
-    assert "recorded" in out and "you predicted" in out and "close" in out
+    assert "recorded" in out and "you predicted" in out and "exactly right" in out
     assert check.predict_x0_index(2)
     assert not check.reveal_x0_index(1)
     assert "off by" in capsys.readouterr().out
@@ -140,3 +140,23 @@ def test_missing_prediction_x0_index_never_raises_and_is_no_exercise_line(capsys
     assert "none recorded yet" in out and "no prediction recorded yet" in out
     assert not any(mark in out for mark in ("✅", "❌", "📝"))
 
+
+
+# --------------------------------------------------------------------------- issue 18, second round
+def test_three_qubit_rounded_amplitudes_are_accepted(capsys):
+    a = np.zeros(8)
+    a[1] = a[5] = 0.707
+    assert check.three_qubit_state(a)
+
+
+def test_minus_i_wrong_sign_rotation_without_s_gets_sign_hint(capsys):
+    qc = QuantumCircuit(1)
+    qc.rx(-np.pi / 2, 0)
+    assert not check.minus_i_circuit(qc)
+    out = capsys.readouterr().out
+    assert "Flip the sign of your rotation angle" in out and "sdg" not in out
+    qc = QuantumCircuit(1)
+    qc.h(0)
+    qc.s(0)
+    assert not check.minus_i_circuit(qc)
+    assert "sdg" in capsys.readouterr().out

@@ -105,7 +105,7 @@ def test_predict_then_reveal_p11_before_cx(capsys):
     assert check.predict_p11_before_cx(0)
     assert check.reveal_p11_before_cx(0.0)
     out = capsys.readouterr().out
-    assert "recorded" in out and "you predicted" in out and "close" in out
+    assert "recorded" in out and "you predicted" in out and ("close" in out or "exactly right" in out)
     assert check.predict_p11_before_cx(0.25)
     assert not check.reveal_p11_before_cx(0.0)
     assert "off by" in capsys.readouterr().out
@@ -119,3 +119,21 @@ def test_missing_prediction_p11_before_cx_never_raises_and_is_no_exercise_line(c
     assert "none recorded yet" in out and "no prediction recorded yet" in out
     assert not any(mark in out for mark in ("✅", "❌", "📝"))
 
+
+
+# --------------------------------------------------------------------------- issue 18, second round
+def _stub(a0, a1, b0, b1):
+    return None  # YOUR CODE HERE
+
+
+def _good(a0, a1, b0, b1):
+    a, b = (a0, a1), (b0, b1)
+    return sum((-1) ** (a[x] ^ b[y]) * (-1 if x == y == 1 else 1) for x in (0, 1) for y in (0, 1))
+
+
+def test_chsh_copied_value_with_unsolved_function_fails(capsys):
+    assert not check.best_classical_chsh(2, _stub)
+    assert "stub" in capsys.readouterr().out
+    assert not check.best_classical_chsh(2, lambda a0, a1, b0, b1: 2)
+    assert "not this strategy's S" in capsys.readouterr().out
+    assert check.best_classical_chsh(2, _good)

@@ -32,7 +32,7 @@ def test_gradient_variance_mistakes_get_hints(capsys, setup):
         (np.var(G), "column 0"),
         (np.var(engine.expectation_values(ansatz, cost, thetas)), "variance of the cost values"),
         (-1.0, "cannot be negative"),
-        (12.5, "Expected about"),
+        (12.5, "not the variance of ∂C/∂θ₀"),
     ]
     if not math.isclose(np.mean(G[:, 0]), np.var(G[:, 0]), rel_tol=0.05):
         cases.append((np.mean(G[:, 0]), "mean gradient"))
@@ -70,7 +70,7 @@ def test_decay_rate_right(capsys):
     (B * math.log(2), "natural log"),
     (B * math.log10(2), "log10"),
     (-np.polyfit(N, VAR, 1)[0], "not to Var itself"),
-    (B + 1.0, "Expected b"),
+    (B + 1.0, "not the fitted b"),
 ])
 def test_decay_rate_mistakes_get_hints(capsys, answer, hint):
     assert not check.decay_rate(answer, N, VAR)
@@ -103,3 +103,44 @@ def test_missing_decay_prediction_never_raises(capsys):
     assert not check.reveal_decay(1.5)
     out = capsys.readouterr().out
     assert "none recorded" in out and "no prediction recorded yet" in out
+
+
+# ----------------------------------------------------------------------------- issue 18, second round
+def _first_gradient_variance(ansatz, cost, thetas):
+    return np.var(engine.gradients(ansatz, cost, thetas)[:, 0])
+
+
+def _stub_variance(ansatz, cost, thetas):
+    return None  # YOUR CODE HERE
+
+
+def test_gradient_variance_needs_the_computation_not_a_copied_number(capsys, setup):
+    ansatz, cost, thetas, G = setup
+    want = float(np.var(G[:, 0]))
+    assert check.gradient_variance(want, ansatz, cost, thetas, _first_gradient_variance)
+    capsys.readouterr()
+    assert not check.gradient_variance(want, ansatz, cost, thetas, _stub_variance)
+    assert "stub" in capsys.readouterr().out
+    assert not check.gradient_variance(want, ansatz, cost, thetas, lambda a, c, t: want)
+    assert "wrong variance" in capsys.readouterr().out
+
+
+def test_gradient_variance_hint_gives_neither_value_nor_code(capsys, setup):
+    ansatz, cost, thetas, G = setup
+    assert not check.gradient_variance(12.5, ansatz, cost, thetas)
+    out = capsys.readouterr().out
+    want = float(np.var(G[:, 0], ddof=1))
+    assert f"{want:.3g}" not in out and f"{want:.2g}" not in out and "G[:, 0]" not in out and "np.var(" not in out
+
+
+def test_decay_rate_needs_the_computation_and_hint_gives_no_value_or_code(capsys):
+    def fit(n, v):
+        return -np.polyfit(n, np.log2(v), 1)[0]
+
+    assert check.decay_rate(B, N, VAR, fit)
+    capsys.readouterr()
+    assert not check.decay_rate(B, N, VAR, lambda n, v: B)
+    assert "your function returns" in capsys.readouterr().out
+    assert not check.decay_rate(B + 1.0, N, VAR)
+    out = capsys.readouterr().out
+    assert f"{B:.2f}" not in out and "polyfit(n" not in out and "Expected" not in out

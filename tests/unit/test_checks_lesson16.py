@@ -164,3 +164,16 @@ def test_missing_heavy_hex_prediction_never_raises(capsys):
     assert not check.reveal_heavy_hex(60)
     out = capsys.readouterr().out
     assert "none recorded" in out and "no prediction recorded yet" in out
+
+
+def test_a_few_validation_points_below_the_reference_are_noise(project, capsys):
+    # issue 18: 2 of 32 validation points below the reference (0.0625) was called "clearly below"
+    _, _, X_tr, _, X_te, y_te, _ = project
+    ref = 1.0
+    for missed in (2, 3):
+        assert check.project_model(FakeModel(X_tr, 0.95, ref - missed / 32), np.zeros(3), X_te, y_te,
+                                   reference_accuracy=ref)
+    capsys.readouterr()
+    assert not check.project_model(FakeModel(X_tr, 0.95, ref - 4 / 32), np.zeros(3), X_te, y_te,
+                                   reference_accuracy=ref)
+    assert "clearly below" in capsys.readouterr().out

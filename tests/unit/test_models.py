@@ -279,3 +279,16 @@ def test_estimator_with_pass_manager_for_a_device():
         m.score(X2, Y2, p)
     with pytest.raises(ValueError, match="needs an estimator"):
         m.expectations(X2, p, pass_manager=pm)
+
+
+def test_plot_decision_boundary_names_the_held_out_points():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    m = VariationalClassifier(n_features=2, layers=1)
+    ax = plot_decision_boundary(m, X2, Y2, m.init_params(seed=0), X_test=X2[:3], y_test=Y2[:3],
+                                resolution=9, test_label="validation")
+    assert "validation" in [t.get_text() for t in ax.get_legend().get_texts()]
+    plt.close(ax.figure)
