@@ -146,6 +146,11 @@ def test_lab_lesson_01_bloch(sized_pages, jupyter_lab):
     _open_lab(page, jupyter_lab, "lessons/01_qubits_and_measurement.ipynb")
     page.locator(".widget-slider", has_text="θ").first.scroll_into_view_if_needed()
     screenshot(page, f"lab_lesson01_{page._size}_0_start")
+    # simple mode (lesson 01 has one explorer): no noise row, no purity/entropy readout
+    noise = page.locator("button.jupyter-button", has_text="Apply noise")
+    assert noise.count() == 1 and not noise.first.is_visible()  # in the page, hidden
+    assert page.get_by_role("button", name="Measure").first.is_visible()
+    assert "purity" not in page.locator(".widget-html-content", has_text="θ").first.inner_text()
     for size in page._sizes():
         _exercise_bloch(page, f"lab_lesson01_{size}", state=STATES[size])
         _assert_fits(page, f"lab lesson 01 {size}")
