@@ -92,9 +92,10 @@ def html_text(value: Any) -> str:
     """
     s = re.sub(r"(?is)<(style|script|svg)\b.*?</\1>", "", str(value or ""))
     s = re.sub(r"(?i)<br\s*/?>|</tr>|</div>|</p>|</li>|</h\d>", "\n", s)
-    s = re.sub(r"(?i)</t[dh]>", "  ", s)
-    s = re.sub("[ \t]*\xa0[ \t\xa0]*", "\0", html.unescape(re.sub(r"<[^>]*>", "", s)))
-    lines = (re.sub(r"[ \t]+", " ", line).replace("\0", "   ").strip() for line in s.splitlines())
+    s = re.sub(r"(?i)</t[dh]>", "\0", s)  # table cells: two spaces apart (kept when runs of spaces collapse)
+    s = re.sub("[ \t]*\xa0[ \t\xa0]*", "\1", html.unescape(re.sub(r"<[^>]*>", "", s)))
+    lines = (re.sub(r"[ \t]*\0[ \t]*", "\0", re.sub(r"[ \t]+", " ", line)).replace("\0", "  ")
+             .replace("\1", "   ").strip() for line in s.splitlines())
     return "\n".join(line for line in lines if line)
 
 
@@ -106,7 +107,7 @@ def _title(layout: dict) -> str:
 
 def _panel_title(text: str) -> str:
     """A title wrapped to a panel's width (two lines at most)."""
-    lines = textwrap.wrap(text, 48)
+    lines = textwrap.wrap(text, 42)
     return "\n".join(lines[:2]) + (" …" if len(lines) > 2 else "")
 
 
@@ -205,6 +206,11 @@ def _draw_flat(ax: Any, data: list, layout: dict) -> None:
                         and len(colours) == len(x) else [])
                 colour = many if many and all(c is not None for c in many) else _colour(tr, i)
                 ax.bar(pos, np.nan_to_num(y), width=width, color=colour, label=name)
+                labels = tr.get("text")
+                if isinstance(labels, (list, tuple, np.ndarray)) and len(labels) == len(x):  # e.g. each phase
+                    for xi, yi, label in zip(pos, np.nan_to_num(y), labels, strict=True):
+                        if label:
+                            ax.text(xi, yi, html_text(label), ha="center", va="bottom", fontsize=6)
                 ax.set_xticks(np.arange(len(x)), x, fontsize=7, rotation=0 if len(x) <= 8 else 90)
             elif kind == "scatter":
                 xn, y = _num(tr.get("x")), _num(tr.get("y"))

@@ -216,6 +216,10 @@ def test_circuit_diagram_in_the_picture_and_no_phase_scale_dot():
         assert "phase scale" not in names
         assert not any(len(line.get_xdata()) == 1 and not np.isfinite(line.get_ydata()).any() for line in ax.lines)
     assert "step = 2" in "\n".join(texts(fig))
+    probs, amps = [ax for ax in fig.axes if ax.get_title()]
+    assert [t.get_text() for t in probs.get_xticklabels()] == ["00", "01", "10", "11"]
+    phases = [t.get_text() for t in amps.texts]  # without the colour bar, each bar carries its phase
+    assert phases == ["0", "0"]  # |00⟩ and |11⟩, both with phase 0
 
 
 # ------------------------------------------------------------------ 6. barren plateau view
