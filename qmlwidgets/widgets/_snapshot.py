@@ -579,13 +579,22 @@ def widget_diagram(widget: Any) -> str:
     return ""
 
 
-def widget_snapshot_png(widget: Any, figures: Sequence[Any], *, caption: str = "", dpi: int = 72) -> bytes:
-    """The still picture of a whole widget: its visible ``figures``, diagram, control values and readouts.
-
-    A widget may say what to draw when no figure is shown yet with a ``still_picture_note`` attribute.
-    """
+def widget_snapshot_figure(widget: Any, figures: Sequence[Any], *, caption: str = "", dpi: int = 72) -> Any:
+    """The still picture of a whole widget (a matplotlib ``Figure``): its visible ``figures``, its diagram,
+    control values and readouts. A widget may say what to draw while no figure is shown yet with a
+    ``still_picture_note`` attribute."""
     shown = {id(w) for w in shown_widgets(widget)}
-    visible = [f for f in figures if id(f) in shown]
-    return snapshot_png(visible, dpi=dpi, caption=caption, notes=widget_notes(widget),
-                        diagram=widget_diagram(widget),
-                        empty_note=str(getattr(widget, "still_picture_note", None) or EMPTY_NOTE))
+    visible: list[Any] = [f for f in figures if id(f) in shown]
+    if not visible and figures:  # none shown yet (e.g. before Compute): the first one's title over the note
+        visible = [{"data": [], "layout": _parts(figures[0])[1]}]
+    return snapshot_figure(visible, dpi=dpi, caption=caption, notes=widget_notes(widget),
+                           diagram=widget_diagram(widget),
+                           empty_note=str(getattr(widget, "still_picture_note", None) or EMPTY_NOTE))
+
+
+def widget_snapshot_png(widget: Any, figures: Sequence[Any], *, caption: str = "", dpi: int = 72) -> bytes:
+    """PNG bytes of :func:`widget_snapshot_figure` (what a widget's display bundle carries as ``image/png``)."""
+    fig = widget_snapshot_figure(widget, figures, caption=caption, dpi=dpi)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()

@@ -24,11 +24,8 @@ from qmlwidgets.widgets.sliderplot import SliderPlot
 
 def picture(widget):
     """The widget's still picture as a Figure, built as its display bundle builds it."""
-    shown = {id(w) for w in snap.shown_widgets(widget)}
-    figures = [f for f in figures_in(widget) if id(f) in shown]
-    return snap.snapshot_figure(figures, caption=f"{widget!r} — still picture; run the notebook to use it",
-                                notes=snap.widget_notes(widget), diagram=snap.widget_diagram(widget),
-                                empty_note=str(getattr(widget, "still_picture_note", None) or snap.EMPTY_NOTE))
+    return snap.widget_snapshot_figure(widget, figures_in(widget),
+                                       caption=f"{widget!r} — still picture; run the notebook to use it")
 
 
 def texts(fig):
@@ -229,6 +226,8 @@ def test_barren_plateau_before_compute_shows_a_note_not_empty_axes():
     assert "press Compute (or call .compute()) to fill this plot" in " ".join(
         t.get_text().replace("\n", " ") for ax in fig.axes for t in ax.texts)
     assert not any(ax.lines for ax in fig.axes)
+    assert [ax.get_title() for ax in fig.axes] == ["Var[∂C/∂θ₀] over random parameters"]
+    assert snap.snapshot_figure([], empty_note="x").axes[0].texts[0].get_text() == "x"
     v.compute()
     v.wait()
     fig = picture(v)
