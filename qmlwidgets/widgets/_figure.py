@@ -34,7 +34,7 @@ import plotly.graph_objects as go
 from plotly.basedatatypes import Undefined
 from traitlets import HasTraits, observe
 
-from qmlwidgets.widgets._snapshot import snapshot_png
+from qmlwidgets.widgets._snapshot import widget_snapshot_png
 
 
 _LEAF = (int, str, bool, type(None))
@@ -311,7 +311,8 @@ class ResendOnDisplay:
         bundle = super()._repr_mimebundle_(**kwargs)  # type: ignore[misc]  # the container widget's, next in the MRO
         if isinstance(bundle, dict) and figures:
             try:
-                png = snapshot_png(figures, caption=f"{self!r} — still picture; run the notebook to use it")
+                png = widget_snapshot_png(self, figures,
+                                          caption=f"{self!r} — still picture; run the notebook to use it")
                 bundle["image/png"] = base64.b64encode(png).decode("ascii")
             except Exception:  # a snapshot is a courtesy for readers without a kernel, never an error
                 pass

@@ -187,6 +187,8 @@ class CircuitExplorer(ResendOnDisplay, widgets.VBox):
         default_value=None, allow_none=True, read_only=True,
         help="Counts of the last measure() (bitstring -> count), None once the shown state changes.",
     ).tag(sync=False, instead="measure(shots) or the Measure button sets it")
+    # readouts under the still picture of a stored notebook (read without a kernel): the step, the cut's entropy
+    still_picture_readouts = ("step_label", "entropy_html")
 
     def __init__(
         self,

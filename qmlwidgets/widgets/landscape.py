@@ -1038,6 +1038,8 @@ class BarrenPlateauView(ResendOnDisplay, widgets.VBox):
         ['global', 'local']
     """
 
+    still_picture_note = "press Compute (or call .compute()) to fill this plot"  # before Compute, no kernel
+
     def __init__(self, n_qubits: tuple[int, int] = (2, 10), n_layers: int | Sequence[int] = 5,
                  costs: Sequence[str] = ("global", "local"), samples: int = 200,
                  seed: int = 0) -> None:
