@@ -7,6 +7,7 @@ import numpy as np
 
 from qmlcourse import qubo as QB
 from qmlcourse.checks._core import CheckResult, Verdict, checker, finite_number, is_missing
+from qmlcourse.checks._predict import NO_PREDICTION
 
 
 def _pair(answer: Any, what: str) -> tuple[np.ndarray, float]:
@@ -185,8 +186,8 @@ def reveal_penalty_effect(p_small: float, p_large: float, tol: float = 0.005) ->
     truth = "same" if abs(p_large - p_small) <= tol else ("up" if p_large > p_small else "down")
     guess = _PREDICTION.get("penalty")
     head = f"🔎 P(best portfolio): {p_small:.3f} → {p_large:.3f}, so it goes {truth}."
-    if guess is None:
-        print(head + " (You made no prediction above.)")
+    if guess is None:  # the truth waits for a prediction (Run All must not give it away)
+        print(f"🔎 P(best portfolio): {NO_PREDICTION}")
     elif guess == truth:
         print(head + " You predicted that.")
     else:
