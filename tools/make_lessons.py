@@ -88,8 +88,8 @@ def student_source(source: str) -> str:
 
 _PREDICT = re.compile(r"\bcheck\.predict_\w+\(")
 _REVEAL = re.compile(r"\breveal\w*\(")
-#: the code cells between a prediction and its reveal are collapsed when there are at most this
-#: many (a reveal far below its prediction collapses only itself: the lesson goes on in between)
+#: the code cells between a prediction and its reveal are folded when there are at most this
+#: many (a reveal far below its prediction folds only itself: the lesson goes on in between)
 _REVEAL_WITHIN = 8
 
 
@@ -107,7 +107,7 @@ def reveal_ranges(cells: list) -> list[tuple[int, int]]:
 
 
 def hidden_cells(cells: list) -> set[int]:
-    """Code cells whose outputs a student copy shows collapsed (see the module docstring)."""
+    """Code cells whose stored outputs a student copy folds (see the module docstring)."""
     hidden = set()
     for p, r in reveal_ranges(cells):
         between = [i for i in range(p + 1, r) if cells[i].cell_type == "code"]
@@ -124,11 +124,10 @@ REVEAL_PLACEHOLDER = ("🙈 Output folded so it does not give the answer away: m
                       "then run this cell.\n")
 
 
-def _set_hidden(cell: nbformat.NotebookNode, hidden: bool) -> None:
+def _tag_reveal(cell: nbformat.NotebookNode) -> None:
     """Tag a code cell of a fresh student copy as a reveal cell (its own tags, from the solution, stay)."""
-    if hidden:
-        tags = cell.setdefault("metadata", {}).setdefault("tags", [])
-        tags += [t for t in (REVEAL_TAG, _NBVAL_IGNORE) if t not in tags]
+    tags = cell.setdefault("metadata", {}).setdefault("tags", [])
+    tags += [t for t in (REVEAL_TAG, _NBVAL_IGNORE) if t not in tags]
 
 
 def placeholder_outputs() -> list:
@@ -146,7 +145,7 @@ def fold_reveals(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 def student_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """A student copy: solution blocks replaced, cells tagged ``solution`` dropped, outputs cleared,
-    the outputs between a prediction and its reveal collapsed."""
+    the cells from a prediction to its reveal tagged as reveal cells."""
     out = nbformat.v4.new_notebook(metadata=nb.metadata)
     for cell in nb.cells:
         tags = cell.get("metadata", {}).get("tags", [])
@@ -158,10 +157,8 @@ def student_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             new.outputs = []
             new.execution_count = None
         out.cells.append(new)
-    hidden = hidden_cells(out.cells)
-    for i, cell in enumerate(out.cells):
-        if cell.cell_type == "code":
-            _set_hidden(cell, i in hidden)
+    for i in hidden_cells(out.cells):
+        _tag_reveal(out.cells[i])
     return out
 
 
@@ -170,7 +167,7 @@ def tags(nb: nbformat.NotebookNode) -> list[list[str]]:
     return [list(c.get("metadata", {}).get("tags", [])) for c in nb.cells]
 
 
-def collapsed(nb: nbformat.NotebookNode) -> list[bool]:
+def reveal_flags(nb: nbformat.NotebookNode) -> list[bool]:
     """Per cell: is it a reveal cell whose stored output a student copy folds?"""
     return [REVEAL_TAG in c.get("metadata", {}).get("tags", []) for c in nb.cells]
 

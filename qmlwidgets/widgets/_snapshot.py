@@ -482,7 +482,11 @@ def snapshot_figure(figures: Sequence[Any], *, dpi: int = 72, caption: str = "",
 def snapshot_png(figures: Sequence[Any], *, dpi: int = 72, caption: str = "", notes: Sequence[str] = (),
                  diagram: str = "", empty_note: str = EMPTY_NOTE) -> bytes:
     """PNG bytes of :func:`snapshot_figure`."""
-    fig = snapshot_figure(figures, dpi=dpi, caption=caption, notes=notes, diagram=diagram, empty_note=empty_note)
+    return _png(snapshot_figure(figures, dpi=dpi, caption=caption, notes=notes, diagram=diagram,
+                                empty_note=empty_note), dpi)
+
+
+def _png(fig: Any, dpi: int) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()
@@ -594,7 +598,4 @@ def widget_snapshot_figure(widget: Any, figures: Sequence[Any], *, caption: str 
 
 def widget_snapshot_png(widget: Any, figures: Sequence[Any], *, caption: str = "", dpi: int = 72) -> bytes:
     """PNG bytes of :func:`widget_snapshot_figure` (what a widget's display bundle carries as ``image/png``)."""
-    fig = widget_snapshot_figure(widget, figures, caption=caption, dpi=dpi)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    return buf.getvalue()
+    return _png(widget_snapshot_figure(widget, figures, caption=caption, dpi=dpi), dpi)

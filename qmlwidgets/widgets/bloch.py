@@ -33,6 +33,7 @@ import traitlets as T
 
 from qmlwidgets.widgets._figure import CourseFigure, ResendOnDisplay
 from qmlwidgets.widgets._pagefit import fit_to_page
+from qmlwidgets.widgets._traits import frozen_array
 
 from .. import states as S
 from ..bloch_model import MAX_ANGLE, MAX_QUBITS, ZERO_LENGTH, BlochModel
@@ -547,9 +548,7 @@ class BlochExplorer(ResendOnDisplay, W.VBox):
 
     @T.validate("bloch_vectors")
     def _valid_vectors(self, proposal: Any) -> np.ndarray:
-        a = np.array(proposal.value, dtype=float)  # a fresh copy, read-only so the trait's value can't drift
-        a.setflags(write=False)
-        return a
+        return frozen_array(proposal.value)  # read-only, so the trait's value can't drift
 
     def _angles_match(self, theta: float, phi: float) -> bool:
         """True if the selected qubit already points at ``(theta, phi)`` (any ``phi`` on the z axis)."""

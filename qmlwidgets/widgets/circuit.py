@@ -427,26 +427,15 @@ class CircuitExplorer(ResendOnDisplay, widgets.VBox):
         return {**self.model.parameter_values, **values}  # a subset sets those; the trait holds them all
 
     # A trait set (or a link) lands here after validation; a change that came from the model is
-    # already there, so the equality test makes these no-ops for it (no guard flag needed).
-    @traitlets.observe("num_qubits")
-    def _num_qubits_set(self, change: Mapping[str, Any]) -> None:
-        if change["new"] != self.model.num_qubits:
-            self.set_num_qubits(change["new"])
+    # already there, so the equality test makes this a no-op for it (no guard flag needed).
+    _TRAIT_SETTERS = {"num_qubits": "set_num_qubits", "step": "set_step", "cut": "set_cut",
+                      "parameter_values": "set_parameters"}
 
-    @traitlets.observe("step")
-    def _step_set(self, change: Mapping[str, Any]) -> None:
-        if change["new"] != self.model.step:
-            self.set_step(change["new"])
-
-    @traitlets.observe("cut")
-    def _cut_set(self, change: Mapping[str, Any]) -> None:
-        if change["new"] != self.model.cut:
-            self.set_cut(change["new"])
-
-    @traitlets.observe("parameter_values")
-    def _parameter_values_set(self, change: Mapping[str, Any]) -> None:
-        if change["new"] != self.model.parameter_values:
-            self.set_parameters(change["new"])
+    @traitlets.observe(*_TRAIT_SETTERS)
+    def _trait_set(self, change: Mapping[str, Any]) -> None:
+        name = change["name"]
+        if change["new"] != getattr(self.model, name):
+            getattr(self, self._TRAIT_SETTERS[name])(change["new"])
 
     # ------------------------------------------------------------- public: edit
     def add_gate(

@@ -42,14 +42,14 @@ import traitlets as T
 
 from qmlwidgets.widgets._figure import CourseFigure, ResendOnDisplay
 from qmlwidgets.widgets._pagefit import fit_to_page
+from qmlwidgets.widgets._traits import frozen_array
 
 from qmlwidgets import landscape as L
 from qmlwidgets import optimizers as O
-from qmlwidgets.landscape_model import MAX_SEED, LandscapeModel
+from qmlwidgets.landscape_model import MAX_SEED, LandscapeModel, check_seed
 
 __all__ = ["LandscapeExplorer", "BarrenPlateauView"]
 
-_MAX_SEED = MAX_SEED
 _SPAN_STEP = 1 / 16
 _SPAN_SLIDER_MAX = 12.5  # largest multiple of the step below 4π
 _COLLAPSED = {"height": "0px", "overflow": "hidden", "visibility": "hidden", "width": "100%"}
@@ -79,13 +79,6 @@ def _hover(tx: str, ty: str) -> str:
         return _HOVER
     nx, ny = (html.escape(t).replace("%", "%%") for t in (tx, ty))
     return f"{nx} = %{{x:.3f}}<br>{ny} = %{{y:.3f}}<br>loss = %{{z:.4f}}<extra></extra>"
-
-
-def _frozen(value: Any) -> np.ndarray:
-    """A fresh float copy that cannot be written through (a trait's value is a snapshot)."""
-    a = np.array(value, dtype=float)
-    a.flags.writeable = False
-    return a
 
 
 def _error_html(exc: BaseException) -> str:
@@ -343,7 +336,7 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
                                           layout=lay(width="200px", display="none"))
         self.axis_y_dropdown = w.Dropdown(options=names, value=1, description="y axis",
                                           layout=lay(width="200px", display="none"))
-        self.seed_box = w.BoundedIntText(value=seed, min=0, max=_MAX_SEED, description="seed",
+        self.seed_box = w.BoundedIntText(value=seed, min=0, max=MAX_SEED, description="seed",
                                          layout=lay(width="160px"))
         self.view_toggle = w.ToggleButtons(options=[("contour", "contour"),
                                                     ("surface", "surface")],
@@ -551,7 +544,7 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
             if isinstance(value, np.ndarray):
                 if isinstance(old, np.ndarray) and np.array_equal(old, value):
                     continue
-                value = _frozen(value)
+                value = frozen_array(value)
             elif old is value or (name != "result" and old == value):
                 continue
             self.set_trait(name, value)
@@ -611,7 +604,7 @@ class LandscapeExplorer(ResendOnDisplay, widgets.VBox):
             raise T.TraitError(f"point: {exc}") from exc
         if not np.array_equal(p, m.point):
             self._run_for_trait("point", lambda: self.set_point(p))
-        return _frozen(m.point)
+        return frozen_array(m.point)
 
     # ------------------------------------------------------------------ compute hooks
     def _progress(self, done: int, total: int) -> None:
@@ -1049,7 +1042,7 @@ class BarrenPlateauView(ResendOnDisplay, widgets.VBox):
         layers = self._check_layers(n_layers)
         costs = self._check_costs(costs)
         samples = self._check_samples(samples)
-        seed = self._check_seed(seed)
+        seed = check_seed(seed)
         self.qubits_slider = w.IntRangeSlider(value=(lo, hi), min=1, max=12,
                                               description="qubits", continuous_update=False)
         self.layers_text = w.Text(value=", ".join(str(n) for n in layers),
@@ -1061,7 +1054,7 @@ class BarrenPlateauView(ResendOnDisplay, widgets.VBox):
                                           max=_BP_SAMPLES[1], step=10, description="samples",
                                           continuous_update=False,
                                           tooltip="random parameter sets per point")
-        self.seed_box = w.BoundedIntText(value=seed, min=0, max=_MAX_SEED, description="seed",
+        self.seed_box = w.BoundedIntText(value=seed, min=0, max=MAX_SEED, description="seed",
                                          layout=w.Layout(width="160px"))
         self.compute_button = w.Button(description="Compute", icon="play",
                                        button_style="primary")
@@ -1109,13 +1102,6 @@ class BarrenPlateauView(ResendOnDisplay, widgets.VBox):
                 or not lo <= samples <= hi):
             raise ValueError(f"samples must be an integer from {lo} to {hi}, got {samples!r}")
         return int(samples)
-
-    @staticmethod
-    def _check_seed(seed: Any) -> int:
-        if (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
-                or not 0 <= seed <= _MAX_SEED):
-            raise ValueError(f"seed must be an integer from 0 to {_MAX_SEED}, got {seed!r}")
-        return int(seed)
 
     def _refuse_busy(self) -> None:
         self.message.value = "still computing: pressing Compute again runs next (or press Stop)"
@@ -1171,7 +1157,7 @@ class BarrenPlateauView(ResendOnDisplay, widgets.VBox):
             costs = self._check_costs(self.costs_select.value if costs is None else costs)
             samples = self._check_samples(self.samples_slider.value if samples is None
                                           else samples)
-            seed = self._check_seed(self.seed_box.value if seed is None else seed)
+            seed = check_seed(self.seed_box.value if seed is None else seed)
             qubits = list(range(lo, hi + 1))
             self.progress.value = 0
             self.message.value = "computing…"

@@ -90,7 +90,7 @@ def test_a_solution_cells_own_tags_survive_in_the_student_copy():
 
 def test_cells_between_a_prediction_and_its_reveal_are_reveal_cells_in_the_student_copy():
     student = make_lessons.student_notebook(_predict_reveal_notebook(between=2))
-    assert make_lessons.collapsed(student) == [False, False, True, True, False, True, False]
+    assert make_lessons.reveal_flags(student) == [False, False, True, True, False, True, False]
     assert student.cells[2].metadata["tags"] == ["reveal", "nbval-ignore-output"]  # nbval runs it, compares nothing
     assert "tags" not in student.cells[-1].metadata  # the cell after the reveal keeps its output
 
@@ -107,7 +107,7 @@ def test_an_executed_reveal_cell_stores_the_placeholder_not_the_answer():
 
 def test_a_far_reveal_folds_only_itself():
     n = make_lessons._REVEAL_WITHIN + 1
-    flags = make_lessons.collapsed(make_lessons.student_notebook(_predict_reveal_notebook(between=n)))
+    flags = make_lessons.reveal_flags(make_lessons.student_notebook(_predict_reveal_notebook(between=n)))
     assert flags.count(True) == 1 and flags[-2] is True
 
 
